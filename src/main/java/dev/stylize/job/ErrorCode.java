@@ -1,0 +1,34 @@
+package dev.stylize.job;
+
+/**
+ * Typed failure reasons. A code flows unchanged from where it is raised (decoder, validator, model
+ * loader, pipeline) to the CLI's exit message and, in the worker, to the result event.
+ */
+public enum ErrorCode {
+    // request / parameters
+    INVALID_REQUEST,
+    UNKNOWN_MODE,
+    PARAM_OUT_OF_RANGE,
+    PROMPT_WITHOUT_TEXT_ENCODER,
+    // images
+    INVALID_IMAGE,
+    UNSUPPORTED_FORMAT,
+    IMAGE_TOO_LARGE,
+    MASK_SIZE_MISMATCH,
+    EMPTY_MASK,
+    // models
+    MODEL_NOT_FOUND,
+    MODEL_COMPONENT_MISSING,
+    MODEL_IO_MISMATCH,
+    MODEL_CHECKSUM_MISMATCH,
+    MODEL_LOAD_FAILED,
+    // execution
+    INFERENCE_FAILED,
+    CANCELLED,
+    INTERNAL;
+
+    /** True when retrying the same job cannot succeed (bad input rather than a transient fault). */
+    public boolean permanent() {
+        return this != INFERENCE_FAILED && this != INTERNAL;
+    }
+}
