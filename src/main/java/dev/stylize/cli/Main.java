@@ -1,0 +1,52 @@
+package dev.stylize.cli;
+
+import dev.stylize.runtime.Offline;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the jar. Only {@code serve} starts the Quarkus runtime (Kafka, HTTP); the local
+ * commands ({@code run}, {@code models}, {@code bench}) are plain picocli and open no socket.
+ */
+@QuarkusMain
+public class Main {
+    public static void main(String... args) {
+        Offline.enforce();
+        if (args.length > 0 && args[0].equals("serve")) {
+            Quarkus.run(Worker.class, Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Root());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
+    }
+
+    @CommandLine.Command(name = "stylize-worker", mixinStandardHelpOptions = true,
+            description = "FLUX.1 Redux + Fill stylization worker.",
+            subcommands = {RunCommand.class, ModelsCommand.class, BenchCommand.class, ServeCommand.class})
+    static final class Root implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    /** The worker service, started by Quarkus; the Kafka consumers run in their own beans. */
+    public static final class Worker implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            Quarkus.waitForExit();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.stylize.pipeline;
+
+import dev.stylize.imaging.RgbImage;
+import dev.stylize.runtime.Component;
+import dev.stylize.runtime.ModelSet;
+import dev.stylize.runtime.ModelSession;
+import dev.stylize.runtime.RunControl;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a job and splits its time into stages, per-step session.run time and the rest. */
+public final class StageBenchmark {
+    public record Report(RgbImage image, int canvasWidth, int canvasHeight, int imageTokens, int textTokens,
+            Map<String, Double> stagesMs, double[] stepMs, double[] stepOutsideMs, double totalMs,
+            double sessionRunMs) {}
+
+    private final ModelSet models;
+    private final StylizePipeline pipeline;
+
+    public StageBenchmark(ModelSet models, long maxCanvasPixels) {
+        this.models = models;
+        this.pipeline = new StylizePipeline(models, maxCanvasPixels);
+    }
+
+    public Report run(StylizeRequest job) {
+        Map<Component, Long> before = runNanos();
+        List<double[]> steps = new ArrayList<>();
+        long t0 = System.nanoTime();
+        StylizeResult result;
+        try (RunControl control = new RunControl()) {
+            result = pipeline.run(job, control, ProgressListener.NONE,
+                    (step, runNanos, totalNanos) -> steps.add(new double[] {totalNanos / 1e6, (totalNanos - runNanos) / 1e6}));
+        }
+        double totalMs = (System.nanoTime() - t0) / 1e6;
+        Map<String, Double> stages = new LinkedHashMap<>();
+        result.timingsMs().forEach((k, v) -> stages.put(k, v.doubleValue()));
+        double sessionMs = 0;
+        for (Map.Entry<Component, Long> e : runNanos().entrySet()) {
+            double ms = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e6;
+            if (ms > 0) {
+                stages.put("session.run " + e.getKey().key(), ms);
+                sessionMs += ms;
+            }
+        }
+        double[] stepMs = steps.stream().mapToDouble(s -> s[0]).toArray();
+        double[] outside = steps.stream().mapToDouble(s -> s[1]).toArray();
+        return new Report(result.image(), result.canvasWidth(), result.canvasHeight(), result.imageTokens(),
+                result.textTokens(), stages, stepMs, outside, totalMs, sessionMs);
+    }
+
+    private Map<Component, Long> runNanos() {
+        Map<Component, Long> m = new LinkedHashMap<>();
+        for (Component c : Component.values()) {
+            models.optional(c).map(ModelSession::runNanos).ifPresent(n -> m.put(c, n));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.stylize.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import dev.stylize.job.ErrorCode;
+import dev.stylize.job.StylizeException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tensor contract of spec §11, checked against what a graph declares: every role the manifest
+ * maps must exist with the right rank, fixed dimensions and kind of dtype, and the graph may not
+ * require inputs the manifest does not know. {@code ANY} marks an axis that may be dynamic or any size.
+ */
+final class IoContract {
+    static final long ANY = -1;
+
+    private record Expected(long[] dims, boolean integer) {}
+
+    private IoContract() {}
+
+    static void validate(Component component, ModelManifest.Constants k, ModelManifest.ComponentSpec spec,
+            Map<String, NodeInfo> graphInputs, Map<String, NodeInfo> graphOutputs) {
+        List<String> problems = new ArrayList<>();
+        check(component, "input", spec.inputs(), graphInputs, k, problems);
+        check(component, "output", spec.outputs(), graphOutputs, k, problems);
+        Set<String> mapped = Set.copyOf(spec.inputs().values());
+        for (String name : graphInputs.keySet()) {
+            if (!mapped.contains(name)) {
+                problems.add("graph input '" + name + "' is not mapped in the manifest");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new StylizeException(ErrorCode.MODEL_IO_MISMATCH,
+                    component.key() + ": " + String.join("; ", problems));
+        }
+    }
+
+    private static void check(Component component, String kind, Map<String, String> roles,
+            Map<String, NodeInfo> declared, ModelManifest.Constants k, List<String> problems) {
+        List<String> required = kind.equals("input") ? component.inputRoles() : component.outputRoles();
+        for (String role : required) {
+            String name = roles == null ? null : roles.get(role);
+            if (name == null) {
+                problems.add(kind + " role '" + role + "' is not mapped in the manifest");
+                continue;
+            }
+            NodeInfo node = declared.get(name);
+            if (node == null) {
+                problems.add("manifest " + kind + " '" + role + "' -> '" + name + "' but the graph declares "
+                        + declared.keySet());
+                continue;
+            }
+            ValueInfo info = node.getInfo();
+            if (!(info instanceof TensorInfo t)) {
+                problems.add(kind + " '" + name + "' is not a tensor");
+                continue;
+            }
+            Expected e = expected(component, role, k);
+            long[] shape = t.getShape();
+            if (shape.length != e.dims.length) {
+                problems.add(kind + " '" + name + "' has rank " + shape.length + " " + Arrays.toString(shape)
+                        + ", expected " + describe(e.dims));
+                continue;
+            }
+            for (int i = 0; i < shape.length; i++) {
+                if (e.dims[i] != ANY && shape[i] >= 0 && shape[i] != e.dims[i]) {
+                    problems.add(kind + " '" + name + "' has shape " + Arrays.toString(shape) + ", expected "
+                            + describe(e.dims));
+                    break;
+                }
+            }
+            TensorDtype dtype;
+            try {
+                dtype = TensorDtype.of(t.type);
+            } catch (IllegalArgumentException ex) {
+                problems.add(kind + " '" + name + "' has unsupported type " + t.type);
+                continue;
+            }
+            if (e.integer == dtype.isFloatingPoint()) {
+                problems.add(kind + " '" + name + "' is " + dtype + ", expected "
+                        + (e.integer ? "int32/int64" : "float32/float16/bfloat16"));
+            }
+        }
+    }
+
+    private static Expected expected(Component c, String role, ModelManifest.Constants k) {
+        int tokens = (k.siglipImageSize() / k.siglipPatchSize()) * (k.siglipImageSize() / k.siglipPatchSize());
+        int packed = k.latentChannels() * 4;
+        return switch (c) {
+            case SIGLIP -> role.equals("pixel_values")
+                    ? f(ANY, 3, k.siglipImageSize(), k.siglipImageSize())
+                    : f(ANY, tokens, k.siglipWidth());
+            case REDUX -> role.equals("siglip_embeds") ? f(ANY, tokens, k.siglipWidth()) : f(ANY, tokens, k.textWidth());
+            case T5 -> role.equals("input_ids") ? i(ANY, k.textLength()) : f(ANY, k.textLength(), k.textWidth());
+            case CLIP -> role.equals("input_ids") ? i(ANY, k.clipLength()) : f(ANY, k.pooledWidth());
+            case VAE_ENCODER -> role.equals("images") ? f(ANY, 3, ANY, ANY) : f(ANY, k.latentChannels(), ANY, ANY);
+            case VAE_DECODER -> role.equals("latent") ? f(ANY, k.latentChannels(), ANY, ANY) : f(ANY, 3, ANY, ANY);
+            case FILL_TRANSFORMER, DEV_TRANSFORMER -> switch (role) {
+                // Fill: [x (4c) | masked-image latent (4c) | mask (8*8*4 = 256)] (spec §3.7)
+                case "hidden_states" -> f(ANY, ANY, c == Component.FILL_TRANSFORMER ? 2 * packed + 256 : packed);
+                case "encoder_hidden_states" -> f(ANY, ANY, k.textWidth());
+                case "pooled_projections" -> f(ANY, k.pooledWidth());
+                case "timestep", "guidance" -> f(ANY);
+                case "img_ids", "txt_ids" -> f(ANY, 3);
+                case "latent" -> f(ANY, ANY, packed);
+                default -> throw new IllegalArgumentException(role);
+            };
+        };
+    }
+
+    private static Expected f(long... dims) {
+        return new Expected(dims, false);
+    }
+
+    private static Expected i(long... dims) {
+        return new Expected(dims, true);
+    }
+
+    private static String describe(long[] dims) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < dims.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(dims[i] == ANY ? "*" : Long.toString(dims[i]));
+        }
+        return sb.append(')').toString();
+    }
+}
