@@ -1,0 +1,57 @@
+package dev.stylize.pipeline;
+
+/**
+ * Conversions between 8-bit pixels and the [−1, 1] float domain of the VAE (spec §3.1, §3.2, §8),
+ * following diffusers' {@code VaeImageProcessor}.
+ */
+public final class PixelConversion {
+    private PixelConversion() {}
+
+    /**
+     * Decoder output to 8 bits, diffusers' rule (§8): {@code y = clamp(x·0.5 + 0.5, 0, 1)} in float32,
+     * then {@code round(y·255)} with round half to even (numpy {@code round}). BFL truncates instead
+     * and NVIDIA rounds without the float32 intermediate; neither is reproduced here. NaN maps to 0.
+     *
+     * @return 0..255
+     */
+    public static int toUint8(float x) {
+        if (Float.isNaN(x)) {
+            return 0;
+        }
+        float y = Math.min(Math.max(x * 0.5f + 0.5f, 0f), 1f);
+        return (int) Math.rint(y * 255f);
+    }
+
+    /**
+     * 8-bit pixel to [−1, 1] (§3.1): diffusers' {@code 2·(u/255) − 1}, where {@code u/255} is the
+     * float32 nearest to the exact quotient (numpy's float32 division, written here as
+     * {@code (float)(u / 255.0)}) and the {@code 2x − 1} is float32 arithmetic.
+     *
+     * <p>Why this one: the rest of the pipeline follows diffusers, so its formula is the reference.
+     * For every u in 0..255 the result is also bit-identical to BFL's {@code u/127.5f − 1f}
+     * (a test checks all 256 values), so either reference is matched exactly.
+     *
+     * @param u 0..255
+     */
+    public static float fromUint8(int u) {
+        checkByte(u, "u");
+        float unit = (float) (u / 255.0);
+        return unit * 2f - 1f;
+    }
+
+    /**
+     * Binarizes an 8-bit mask value (§3.2, diffusers {@code do_binarize}): {@code u/255 ≥ 0.5 → 1},
+     * else 0, i.e. 128..255 → 1 (generate) and 0..127 → 0 (keep).
+     *
+     * @param u8 0..255
+     * @return 0f or 1f
+     */
+    public static float binarizeMask(int u8) {
+        checkByte(u8, "u8");
+        return u8 >= 128 ? 1f : 0f;
+    }
+
+    private static void checkByte(int value, String name) {
+        Shapes.require(value >= 0 && value <= 255, name + " must be in 0..255, got " + value);
+    }
+}
