@@ -127,9 +127,16 @@ final class RunCommand implements Callable<Integer> {
                     GaussianNoise.seedFromJobId(jobId));
             StylizeRequest job = new StylizeRequest(jobId, references(limits), targetImage(m, limits),
                     mask == null ? null : read(mask, limits), prompt, params);
-            Runtime.getRuntime().addShutdownHook(new Thread(control::cancel));
-            StylizeResult result = new StylizePipeline(set, limits.maxCanvasPixels())
-                    .run(job, control, new ConsoleProgress(err, previewPath()));
+            // Ctrl-C stops the job inside the running step instead of waiting for it.
+            Thread onInterrupt = new Thread(control::cancel);
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            StylizeResult result;
+            try {
+                result = new StylizePipeline(set, limits.maxCanvasPixels())
+                        .run(job, control, new ConsoleProgress(err, previewPath()));
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            }
             write(result.image(), out);
             err.println();
             err.printf(Locale.ROOT, "wrote %s (%dx%d) seed=%d canvas=%dx%d tokens=%d+%d timings=%s%n", out,

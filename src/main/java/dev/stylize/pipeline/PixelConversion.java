@@ -23,23 +23,6 @@ public final class PixelConversion {
     }
 
     /**
-     * 8-bit pixel to [−1, 1] (§3.1): diffusers' {@code 2·(u/255) − 1}, where {@code u/255} is the
-     * float32 nearest to the exact quotient (numpy's float32 division, written here as
-     * {@code (float)(u / 255.0)}) and the {@code 2x − 1} is float32 arithmetic.
-     *
-     * <p>Why this one: the rest of the pipeline follows diffusers, so its formula is the reference.
-     * For every u in 0..255 the result is also bit-identical to BFL's {@code u/127.5f − 1f}
-     * (a test checks all 256 values), so either reference is matched exactly.
-     *
-     * @param u 0..255
-     */
-    public static float fromUint8(int u) {
-        checkByte(u, "u");
-        float unit = (float) (u / 255.0);
-        return unit * 2f - 1f;
-    }
-
-    /**
      * Binarizes an 8-bit mask value (§3.2, diffusers {@code do_binarize}): {@code u/255 ≥ 0.5 → 1},
      * else 0, i.e. 128..255 → 1 (generate) and 0..127 → 0 (keep).
      *

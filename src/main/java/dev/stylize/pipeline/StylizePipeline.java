@@ -143,10 +143,20 @@ public final class StylizePipeline {
                 : decoded.crop(plan.regionX(), plan.regionY(), plan.regionWidth(), plan.regionHeight());
         RgbImage out = (region.width() == plan.outputWidth() && region.height() == plan.outputHeight()) ? region
                 : Resampler.resize(region, plan.outputWidth(), plan.outputHeight(), Resampler.Filter.LANCZOS);
-        if (p.pasteBack() && plan.keepMask() != null) {
+        if (p.pasteBack() && plan.keepMask() != null && !covers(plan.keepMask())) {
             out = PasteBack.feathered(plan.keepImage(), out, plan.keepMask(), ModeDefaults.FEATHER_PX);
         }
         return out;
+    }
+
+    /** True when the mask selects every pixel: paste-back would keep nothing of the original. */
+    private static boolean covers(float[] mask) {
+        for (float v : mask) {
+            if (v < 0.5f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Wall time per named stage, in insertion order. */

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RunControl implements AutoCloseable {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final OrtSession.RunOptions runOptions;
+    private boolean closed;
 
     public RunControl() {
         try {
@@ -22,8 +23,9 @@ public final class RunControl implements AutoCloseable {
         }
     }
 
-    public void cancel() {
-        if (cancelled.compareAndSet(false, true)) {
+    /** Safe from any thread, also after the job ended and this control was closed. */
+    public synchronized void cancel() {
+        if (cancelled.compareAndSet(false, true) && !closed) {
             try {
                 runOptions.setTerminate(true);
             } catch (OrtException e) {
@@ -48,7 +50,10 @@ public final class RunControl implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        runOptions.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            runOptions.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.stylize.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.stylize.imaging.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,22 +29,23 @@ class PixelConversionTest {
     }
 
     /**
-     * All 256 inputs: equal to numpy's float32 recipe (float32 division u/255f, then 2x − 1), also to
-     * BFL's u/127.5f − 1f, and within 2^-23 of the exact u/127.5 − 1. Round trip back to the byte.
+     * The pipeline's 8-bit → [−1, 1] map (RgbImage.toSigned, the one place it lives) for all 256
+     * inputs: equal to numpy's float32 recipe (float32 division u/255f, then 2x − 1), also to BFL's
+     * u/127.5f − 1f, and within 2^-23 of the exact u/127.5 − 1. Round trip back to the byte.
      */
     @Test
-    void fromUint8MatchesBothReferencesForEveryByte() {
+    void toSignedMatchesBothReferencesForEveryByte() {
         for (int u = 0; u <= 255; u++) {
             float diffusers = 2f * ((float) u / 255f) - 1f;
             float bfl = (float) u / 127.5f - 1f;
-            float value = PixelConversion.fromUint8(u);
+            float value = RgbImage.toSigned(u);
             assertEquals(diffusers, value, "diffusers, u = " + u);
             assertEquals(bfl, value, "BFL, u = " + u);
             assertEquals(u / 127.5 - 1.0, value, 0x1.0p-23, "exact, u = " + u);
             assertEquals(u, PixelConversion.toUint8(value), "round trip, u = " + u);
         }
-        assertEquals(-1f, PixelConversion.fromUint8(0));
-        assertEquals(1f, PixelConversion.fromUint8(255));
+        assertEquals(-1f, RgbImage.toSigned(0));
+        assertEquals(1f, RgbImage.toSigned(255));
     }
 
     /** Spec §12 x_mask_binarize_threshold: 127 → 0, 128 → 1; and diffusers' float rule for all bytes. */
@@ -61,7 +63,7 @@ class PixelConversionTest {
 
     @Test
     void rejectsValuesOutsideAByte() {
-        assertThrows(IllegalArgumentException.class, () -> PixelConversion.fromUint8(256));
+        assertThrows(IllegalArgumentException.class, () -> RgbImage.toSigned(256));
         assertThrows(IllegalArgumentException.class, () -> PixelConversion.binarizeMask(-1));
     }
 }
