@@ -6,6 +6,8 @@ package dev.stylize.job;
  */
 public enum ErrorCode {
     // request / parameters
+    INVALID_JSON,
+    SCHEMA_VERSION_UNSUPPORTED,
     INVALID_REQUEST,
     UNKNOWN_MODE,
     PARAM_OUT_OF_RANGE,
@@ -22,13 +24,20 @@ public enum ErrorCode {
     MODEL_IO_MISMATCH,
     MODEL_CHECKSUM_MISMATCH,
     MODEL_LOAD_FAILED,
+    // storage
+    BUCKET_NOT_ALLOWED,
+    OBJECT_NOT_FOUND,
+    OBJECT_TOO_LARGE,
+    STORAGE_UNAVAILABLE,
     // execution
+    DEADLINE_EXPIRED,
+    MAX_ATTEMPTS_EXCEEDED,
     INFERENCE_FAILED,
     CANCELLED,
     INTERNAL;
 
     /** True when retrying the same job cannot succeed (bad input rather than a transient fault). */
     public boolean permanent() {
-        return this != INFERENCE_FAILED && this != INTERNAL;
+        return this != INFERENCE_FAILED && this != INTERNAL && this != STORAGE_UNAVAILABLE;
     }
 }
