@@ -10,7 +10,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         if (ex instanceof StylizeException se) {
-            cl.getErr().println("error " + se.code() + ": " + se.getMessage());
+            // \r overwrites a progress line left on the terminal.
+            cl.getErr().println("\rerror " + se.code() + ": " + se.getMessage());
             return se.code().permanent() ? INPUT_ERROR : 1;
         }
         ex.printStackTrace(cl.getErr());
