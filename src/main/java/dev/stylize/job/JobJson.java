@@ -72,10 +72,14 @@ public final class JobJson {
 
     /** The JSON tree of {@code json}; INVALID_JSON (with line and column) when it is not one JSON value. */
     public static JsonNode readTree(byte[] json) {
-        try {
-            JsonNode tree = MAPPER.readTree(json);
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            JsonNode tree = MAPPER.readTree(parser);
             if (tree == null || tree.isMissingNode()) {
                 throw RequestReader.invalid("not JSON: the message is empty");
+            }
+            if (parser.nextToken() != null) {
+                throw RequestReader.invalid("not valid JSON: content after the JSON value at line "
+                        + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr());
             }
             return tree;
         } catch (JsonProcessingException e) {

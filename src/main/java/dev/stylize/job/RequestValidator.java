@@ -121,8 +121,18 @@ public final class RequestValidator {
             probeMargin("top", new Margins(0, 0, m.top(), 0));
             probeMargin("bottom", new Margins(0, 0, 0, m.bottom()));
         }
-        rethrow(() -> ParamResolver.resolve(mode, p, false, 0L),
-                msg -> msg.contains("params.") ? msg : "params: " + msg);
+        rethrow(() -> ParamResolver.resolve(mode, p, false, 0L), RequestValidator::leadWithField);
+    }
+
+    private static final Pattern FIELD_IN_PARENS = Pattern.compile("^(.*?) ?\\((params\\.[A-Za-z.]+)\\)$");
+
+    /** "outpaint needs … (params.outpaint)" → "params.outpaint: outpaint needs …"; others get "params: ". */
+    private static String leadWithField(String msg) {
+        if (msg.startsWith("params.")) {
+            return msg;
+        }
+        java.util.regex.Matcher m = FIELD_IN_PARENS.matcher(msg);
+        return m.matches() ? m.group(2) + ": " + m.group(1) : "params: " + msg;
     }
 
     private static void checkOutput(OutputSpec out) {
