@@ -1,5 +1,6 @@
 package dev.stylize.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -168,6 +169,7 @@ public final class JobJson {
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .addModule(lowercase)
+                .addMixIn(Margins.class, MarginsWire.class)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -187,6 +189,10 @@ public final class JobJson {
         }
         return mapper;
     }
+
+    /** Margins on the wire: left, right, top, bottom only (not the derived "empty"). */
+    @JsonIgnoreProperties({"empty"})
+    private abstract static class MarginsWire {}
 
     private static <E extends Enum<E>> void lowercaseEnum(SimpleModule module, Class<E> type) {
         module.addSerializer(type, new JsonSerializer<E>() {
