@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -268,7 +269,7 @@ final class RequestReader {
             return null;
         }
         for (E e : values) {
-            if (e.name().toLowerCase(java.util.Locale.ROOT).equals(s)) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
                 return e;
             }
         }
@@ -307,7 +308,7 @@ final class RequestReader {
             case NUMBER -> "a number";
             case BOOLEAN -> "a boolean";
             case NULL -> "null";
-            default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+            default -> v.getNodeType().toString().toLowerCase(Locale.ROOT);
         };
     }
 

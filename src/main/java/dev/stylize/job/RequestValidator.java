@@ -5,6 +5,7 @@ import dev.stylize.job.JobRequest.OutputSpec;
 import dev.stylize.job.JobRequest.ReferenceRef;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,8 @@ public final class RequestValidator {
     /** "Has a non-space character", the schema's definition of non-blank ({@code "pattern": "\\S"}). */
     private static final Pattern NON_BLANK = Pattern.compile("\\S");
     private static final Pattern DOTS_ONLY = Pattern.compile("\\.+");
+    /** A ParamResolver message that ends by naming its field: "… (params.outpaint)". */
+    private static final Pattern FIELD_IN_PARENS = Pattern.compile("^(.*?) ?\\((params\\.[A-Za-z.]+)\\)$");
 
     private RequestValidator() {}
 
@@ -124,14 +127,12 @@ public final class RequestValidator {
         rethrow(() -> ParamResolver.resolve(mode, p, false, 0L), RequestValidator::leadWithField);
     }
 
-    private static final Pattern FIELD_IN_PARENS = Pattern.compile("^(.*?) ?\\((params\\.[A-Za-z.]+)\\)$");
-
     /** "outpaint needs … (params.outpaint)" → "params.outpaint: outpaint needs …"; others get "params: ". */
     private static String leadWithField(String msg) {
         if (msg.startsWith("params.")) {
             return msg;
         }
-        java.util.regex.Matcher m = FIELD_IN_PARENS.matcher(msg);
+        Matcher m = FIELD_IN_PARENS.matcher(msg);
         return m.matches() ? m.group(2) + ": " + m.group(1) : "params: " + msg;
     }
 
