@@ -1,0 +1,126 @@
+package dev.stylize.job;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stylize request, schema version 1 (docs/message-contract.md). Built by {@link JobJson#parseRequest}, which
+ * also runs {@link RequestValidator}; the constructor itself only copies, so an invalid request can still be
+ * represented (and reported). Optional fields are null when absent.
+ *
+ * @param reference never null (empty when absent)
+ * @param target    null for variation
+ * @param mask      mask over the target; required for inpaint, only allowed for composite and inpaint
+ * @param params    null means every parameter takes its mode default
+ * @param deadline  null for none; a job not finished by then ends EXPIRED
+ */
+public record JobRequest(
+        int schemaVersion,
+        String jobId,
+        Mode mode,
+        List<ReferenceRef> reference,
+        ObjectRef target,
+        ObjectRef mask,
+        String prompt,
+        RequestParams params,
+        OutputSpec output,
+        Instant deadline) {
+
+    /** The schema version this build reads and writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public JobRequest {
+        reference = reference == null ? List.of() : List.copyOf(reference);
+    }
+
+    /** The parameters as {@link ParamResolver} takes them (all null when {@code params} is absent). */
+    public JobParams jobParams() {
+        return params == null ? JobParams.defaults() : params.toJobParams();
+    }
+
+    /** Each reference's weight, 1.0 where absent, in reference order. */
+    public List<Double> referenceWeights() {
+        List<Double> weights = new ArrayList<>(reference.size());
+        for (ReferenceRef r : reference) {
+            weights.add(r.weightOrDefault());
+        }
+        return weights;
+    }
+
+    /** Like the record's, but the prompt shows as its length and first characters only. */
+    @Override
+    public String toString() {
+        return "JobRequest[schemaVersion=" + schemaVersion + ", jobId=" + jobId + ", mode=" + mode
+                + ", reference=" + reference + ", target=" + target + ", mask=" + mask
+                + ", prompt=" + abbreviate(prompt) + ", params=" + params + ", output=" + output
+                + ", deadline=" + deadline + "]";
+    }
+
+    static String abbreviate(String s) {
+        if (s == null) {
+            return "null";
+        }
+        int max = 40;
+        if (s.length() <= max) {
+            return '"' + s + '"';
+        }
+        return s.length() + " chars \"" + ErrorInfo.truncate(s, max) + '"';
+    }
+
+    /** An object in a bucket of the object store. */
+    public record ObjectRef(String bucket, String key) {}
+
+    /**
+     * A reference image with its weight (null = 1.0) and an optional mask restricting which of its Redux
+     * tokens are kept.
+     */
+    public record ReferenceRef(String bucket, String key, Double weight, ObjectRef mask) {
+        public static final double DEFAULT_WEIGHT = 1.0;
+
+        public ObjectRef image() {
+            return new ObjectRef(bucket, key);
+        }
+
+        public double weightOrDefault() {
+            return weight == null ? DEFAULT_WEIGHT : weight;
+        }
+    }
+
+    /** {@code params} as sent: null fields take the mode's default (see {@link ModeDefaults}). */
+    public record RequestParams(
+            Integer steps,
+            Double guidance,
+            Long seed,
+            Double strength,
+            Double reduxStrength,
+            Integer reduxDownsample,
+            ReferenceBlend referenceBlend,
+            Layout layout,
+            Boolean pasteBack,
+            Integer previewEvery,
+            Margins outpaint) {
+
+        public static RequestParams of(JobParams p) {
+            return new RequestParams(p.steps(), p.guidance(), p.seed(), p.strength(), p.reduxStrength(),
+                    p.reduxDownsample(), p.referenceBlend(), p.layout(), p.pasteBack(), p.previewEvery(),
+                    p.outpaint());
+        }
+
+        public JobParams toJobParams() {
+            return new JobParams(steps, guidance, seed, strength, reduxStrength, reduxDownsample, referenceBlend,
+                    layout, pasteBack, previewEvery, outpaint);
+        }
+    }
+
+    /**
+     * Where outputs go: {@code bucket}, a key {@code prefix} (relative: no leading '/', no ".."; "" when absent)
+     * and the image {@code format} (png when absent).
+     */
+    public record OutputSpec(String bucket, String prefix, OutputFormat format) {
+        public OutputSpec {
+            prefix = prefix == null ? "" : prefix;
+            format = format == null ? OutputFormat.PNG : format;
+        }
+    }
+}
