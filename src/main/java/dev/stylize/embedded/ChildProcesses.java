@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 final class ChildProcesses {
     /** Overrides the folder of the extra jars (normally {@code <quarkus-app>/embedded}). */
     static final String EMBEDDED_DIR_PROPERTY = "stylize.embedded.dir";
+    /** Extra options for every child JVM, space-separated (after the defaults, so they win). */
+    static final String JVM_OPTIONS_PROPERTY = "stylize.embedded.jvm-options";
     static final String LOOPBACK = "127.0.0.1";
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -53,6 +55,10 @@ final class ChildProcesses {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(jvmOptions);
+        String extra = System.getProperty(JVM_OPTIONS_PROPERTY, "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-Dstylize.parent.pid=" + ProcessHandle.current().pid());
         cmd.add("-cp");
         cmd.add(String.join(java.io.File.pathSeparator, classpath));
@@ -147,7 +153,9 @@ final class ChildProcesses {
         if (cp.isBlank()) {
             throw new IllegalStateException("cannot find the application classpath for the embedded broker");
         }
-        return List.of(cp.split(java.io.File.pathSeparator));
+        // The child runs in its data dir: relative entries must be made absolute.
+        return Stream.of(cp.split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath().toString()).toList();
     }
 
     /** The folder or jar holding {@link ParentWatch}: all S3Proxy's child needs of ours. */

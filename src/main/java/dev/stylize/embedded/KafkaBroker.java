@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -38,10 +39,13 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Duration startTimeout;
-    private volatile Process process;
+    /** Shared with views of this server from other class loaders (see {@link EmbeddedStack#handle()}). */
+    private final AtomicReference<Process> process;
     private volatile long lastStartMillis;
 
-    private KafkaBroker(Path dataDir, int port, int controllerPort, Duration startTimeout) {
+    private KafkaBroker(Path dataDir, int port, int controllerPort, Duration startTimeout,
+            AtomicReference<Process> process) {
+        this.process = process;
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -75,7 +79,7 @@ public final class KafkaBroker implements AutoCloseable {
         ports.setProperty("port", Integer.toString(p));
         ports.setProperty("controller.port", Integer.toString(c));
         ChildProcesses.writeProperties(portsFile, ports, "ports of the embedded broker on this data dir");
-        KafkaBroker broker = new KafkaBroker(dir, p, c, startTimeout);
+        KafkaBroker broker = new KafkaBroker(dir, p, c, startTimeout, new AtomicReference<>());
         broker.launch();
         return broker;
     }
@@ -88,6 +92,19 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         return ChildProcesses.freePort();
+    }
+
+    /** A view of a broker started elsewhere (another class loader), sharing its process reference. */
+    static KafkaBroker attach(Path dataDir, int port, int controllerPort, AtomicReference<Process> process) {
+        return new KafkaBroker(dataDir, port, controllerPort, DEFAULT_START_TIMEOUT, process);
+    }
+
+    int controllerPort() {
+        return controllerPort;
+    }
+
+    AtomicReference<Process> processRef() {
+        return process;
     }
 
     public String bootstrapServers() {
@@ -112,13 +129,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        Process p = process;
+        Process p = process.get();
         return p != null && p.isAlive();
     }
 
     /** SIGTERM and wait for the controlled shutdown (SIGKILL after 30 s). */
     public void stop() {
-        Process p = process;
+        Process p = process.get();
         if (p != null) {
             ChildProcesses.terminate(p, STOP_GRACE_MILLIS);
         }
@@ -126,7 +143,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** SIGKILL: no controlled shutdown, as if the machine lost power (minus the page cache). */
     public void kill() {
-        Process p = process;
+        Process p = process.get();
         if (p != null) {
             ChildProcesses.kill(p);
         }
@@ -172,8 +189,8 @@ public final class KafkaBroker implements AutoCloseable {
                 // The app classpath also has Quarkus' JBoss LogManager binding: pick log4j2 explicitly.
                 jvm.add("-Dslf4j.provider=" + LOG4J_PROVIDER);
             }
-            process = ChildProcesses.launch(cp, jvm, "kafka.Kafka", List.of(serverProperties.toString()),
-                    logFile(), dataDir);
+            process.set(ChildProcesses.launch(cp, jvm, "kafka.Kafka", List.of(serverProperties.toString()),
+                    logFile(), dataDir));
             awaitReady(t0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded broker in " + dataDir, e);
@@ -231,6 +248,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady(long t0) {
+        Process process = this.process.get();
         long deadline = t0 + startTimeout.toNanos();
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An S3-compatible server: S3Proxy ({@code org.gaul:s3proxy}, jar-with-dependencies) in a child
@@ -37,10 +38,13 @@ public final class S3Server implements AutoCloseable {
     private final String accessKey;
     private final String secretKey;
     private final Duration startTimeout;
-    private volatile Process process;
+    /** Shared with views of this server from other class loaders (see {@link EmbeddedStack#handle()}). */
+    private final AtomicReference<Process> process;
     private volatile long lastStartMillis;
 
-    private S3Server(Path dataDir, int port, String accessKey, String secretKey, Duration startTimeout) {
+    private S3Server(Path dataDir, int port, String accessKey, String secretKey, Duration startTimeout,
+            AtomicReference<Process> process) {
+        this.process = process;
         this.dataDir = dataDir;
         this.port = port;
         this.accessKey = accessKey;
@@ -77,9 +81,19 @@ public final class S3Server implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             // best effort
         }
-        S3Server s = new S3Server(dir, p, state.getProperty("access.key"), state.getProperty("secret.key"), startTimeout);
+        S3Server s = new S3Server(dir, p, state.getProperty("access.key"), state.getProperty("secret.key"), startTimeout,
+                new AtomicReference<>());
         s.launch();
         return s;
+    }
+
+    /** A view of a server started elsewhere (another class loader), sharing its process reference. */
+    static S3Server attach(Path dataDir, int port, String accessKey, String secretKey, AtomicReference<Process> process) {
+        return new S3Server(dataDir, port, accessKey, secretKey, DEFAULT_START_TIMEOUT, process);
+    }
+
+    AtomicReference<Process> processRef() {
+        return process;
     }
 
     /** {@code http://127.0.0.1:PORT} */
@@ -113,19 +127,19 @@ public final class S3Server implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        Process p = process;
+        Process p = process.get();
         return p != null && p.isAlive();
     }
 
     public void stop() {
-        Process p = process;
+        Process p = process.get();
         if (p != null) {
             ChildProcesses.terminate(p, STOP_GRACE_MILLIS);
         }
     }
 
     public void kill() {
-        Process p = process;
+        Process p = process.get();
         if (p != null) {
             ChildProcesses.kill(p);
         }
@@ -184,9 +198,9 @@ public final class S3Server implements AutoCloseable {
         cp.add(own.get().toString());
         long t0 = System.nanoTime();
         try {
-            process = ChildProcesses.launch(cp,
+            process.set(ChildProcesses.launch(cp,
                     List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.awt.headless=true"),
-                    "org.gaul.s3proxy.Main", List.of("--properties", props.toString()), logFile(), dataDir);
+                    "org.gaul.s3proxy.Main", List.of("--properties", props.toString()), logFile(), dataDir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start S3Proxy", e);
         }
@@ -194,6 +208,7 @@ public final class S3Server implements AutoCloseable {
     }
 
     private void awaitReady(long t0) {
+        Process process = this.process.get();
         long deadline = t0 + startTimeout.toNanos();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
         String lastError = "no answer";
