@@ -222,6 +222,10 @@ public final class KafkaBroker implements AutoCloseable {
         c.put("group.initial.rebalance.delay.ms", "0");
         // The cleaner's dedupe buffer is 128 MB by default: too much for a 256 MB heap.
         c.put("log.cleaner.dedupe.buffer.size", "16777216");
+        // After a SIGKILL the controller refuses the new broker incarnation (DUPLICATE_BROKER_REGISTRATION)
+        // until the old one's session expires: 9 s by default. Shorter, with heartbeats well inside it.
+        c.put("broker.session.timeout.ms", "4000");
+        c.put("broker.heartbeat.interval.ms", "500");
         c.put("num.network.threads", "2");
         c.put("num.io.threads", "4");
         c.put("num.recovery.threads.per.data.dir", "2");

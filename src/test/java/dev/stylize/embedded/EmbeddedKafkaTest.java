@@ -1,6 +1,7 @@
 package dev.stylize.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stylize.messaging.TopicDefinition;
@@ -104,6 +105,19 @@ class EmbeddedKafkaTest {
         ConsumerRecord<String, String> again = readAt(stack, tp, sent.offset());
         assertEquals(key, again.key());
         assertEquals(value, again.value());
+
+        // SIGKILL (no controlled shutdown), then start again: acknowledged records survive.
+        RecordMetadata beforeKill;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(stack))) {
+            beforeKill = producer.send(new ProducerRecord<>(topic, key, "before-kill")).get(30, TimeUnit.SECONDS);
+        }
+        stack.broker().kill();
+        assertFalse(stack.broker().isRunning());
+        t0 = System.nanoTime();
+        stack.broker().restart();
+        System.out.printf("[kafka] start after SIGKILL %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertEquals("before-kill", readAt(stack, new TopicPartition(topic, beforeKill.partition()),
+                beforeKill.offset()).value());
     }
 
     @Test
