@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +86,7 @@ public final class TopicDefinitions {
                 int partitions = positive(spec, "partitions", where);
                 int replicas = positive(spec, "replicas", where);
                 Map<String, String> config = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("config").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : spec.path("config").properties()) {
                     config.put(e.getKey(), e.getValue().asText());
                 }
                 topics.add(new TopicDefinition(name, role, partitions, replicas, config));
