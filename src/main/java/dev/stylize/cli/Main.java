@@ -30,7 +30,8 @@ public class Main {
 
     @CommandLine.Command(name = "stylize-worker", mixinStandardHelpOptions = true,
             description = "FLUX.1 Redux + Fill stylization worker.",
-            subcommands = {RunCommand.class, ModelsCommand.class, BenchCommand.class, ServeCommand.class})
+            subcommands = {RunCommand.class, ModelsCommand.class, BenchCommand.class, ServeCommand.class,
+                    StackCommand.class})
     static final class Root implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

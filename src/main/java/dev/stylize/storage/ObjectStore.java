@@ -1,0 +1,283 @@
+package dev.stylize.storage;
+
+import dev.stylize.job.ErrorCode;
+import dev.stylize.job.StylizeException;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InsufficientDataException;
+import io.minio.errors.InvalidResponseException;
+import io.minio.errors.ServerException;
+import io.minio.errors.XmlParserException;
+import io.minio.http.Method;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * S3 object access for the worker (MinIO Java client; any S3-compatible server).
+ *
+ * <p>Errors are typed: a missing object or bucket is {@link ErrorCode#OBJECT_NOT_FOUND}, an object
+ * over the caller's limit {@link ErrorCode#OBJECT_TOO_LARGE}, access denied by the server (HTTP
+ * 403: wrong credentials, or a bucket the credentials may not read) {@link ErrorCode#BUCKET_NOT_ALLOWED};
+ * these fail at once. Transient faults (connection refused or reset, timeouts, HTTP 5xx, truncated
+ * or garbled answers) are retried with bounded exponential backoff ({@link RetryPolicy}), then
+ * reported as {@link ErrorCode#STORAGE_UNAVAILABLE}.
+ *
+ * <p>The bucket allow-list ({@link BucketPolicy}) is the caller's job: this class serves any bucket
+ * its credentials reach, including the worker's own.
+ *
+ * <p>Close it: the HTTP client's threads otherwise keep the JVM alive for about a minute.
+ */
+public final class ObjectStore implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class);
+    private static final Duration MAX_PRESIGN_TTL = Duration.ofDays(7);
+
+    private final S3Settings settings;
+    private final RetryPolicy retry;
+    private final MinioClient client;
+    /** Signs presigned URLs for the public endpoint; never sends a request (the region is set). */
+    private final MinioClient publicSigner;
+
+    public ObjectStore(S3Settings settings) {
+        this(settings, RetryPolicy.DEFAULT);
+    }
+
+    public ObjectStore(S3Settings settings, RetryPolicy retry) {
+        this.settings = settings;
+        this.retry = retry;
+        this.client = MinioClient.builder().endpoint(settings.endpoint()).region(settings.region())
+                .credentials(settings.accessKey(), settings.secretKey()).build();
+        // The client's defaults wait 5 minutes to connect; a dead server should fail fast and be retried.
+        client.setTimeout(TimeUnit.SECONDS.toMillis(3), TimeUnit.SECONDS.toMillis(60), TimeUnit.SECONDS.toMillis(60));
+        this.publicSigner = settings.publicEndpoint() == null ? null
+                : MinioClient.builder().endpoint(settings.publicEndpoint()).region(settings.region())
+                        .credentials(settings.accessKey(), settings.secretKey()).build();
+    }
+
+    public S3Settings settings() {
+        return settings;
+    }
+
+    /**
+     * The whole object, at most {@code maxBytes} long ({@link ErrorCode#OBJECT_TOO_LARGE} otherwise,
+     * checked from its size before reading, and again while reading).
+     */
+    public byte[] get(String bucket, String key, long maxBytes) {
+        return withRetry("get", bucket, key, () -> {
+            StatObjectResponse st;
+            try {
+                st = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            } catch (ErrorResponseException e) {
+                if (status(e) == 404) {
+                    throw notFound(bucket, key);
+                }
+                throw e;
+            }
+            if (st.size() > maxBytes) {
+                throw tooLarge(bucket, key, st.size(), maxBytes);
+            }
+            try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                int limit = maxBytes >= Integer.MAX_VALUE - 8 ? Integer.MAX_VALUE - 8 : (int) maxBytes + 1;
+                byte[] data = in.readNBytes(limit);
+                if (data.length > maxBytes) {
+                    throw tooLarge(bucket, key, -1, maxBytes); // replaced between stat and get
+                }
+                return data;
+            } catch (ErrorResponseException e) {
+                if (status(e) == 404) {
+                    throw notFound(bucket, key);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Size, content type and user metadata; empty when the object (or its bucket) does not exist. */
+    public Optional<ObjectInfo> stat(String bucket, String key) {
+        return withRetry("stat", bucket, key, () -> {
+            try {
+                StatObjectResponse st = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+                return Optional.of(new ObjectInfo(bucket, key, st.size(), st.contentType(), st.etag(), st.userMetadata()));
+            } catch (ErrorResponseException e) {
+                if (status(e) == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Writes the object (replacing any); {@code userMetadata} becomes {@code x-amz-meta-*} headers. */
+    public void put(String bucket, String key, byte[] data, String contentType, Map<String, String> userMetadata) {
+        withRetry("put", bucket, key, () -> {
+            PutObjectArgs.Builder b = PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(new ByteArrayInputStream(data), data.length, -1);
+            if (contentType != null) {
+                b.contentType(contentType);
+            }
+            if (userMetadata != null && !userMetadata.isEmpty()) {
+                b.userMetadata(userMetadata);
+            }
+            try {
+                client.putObject(b.build());
+            } catch (ErrorResponseException e) {
+                if (status(e) == 404) {
+                    throw new StylizeException(ErrorCode.OBJECT_NOT_FOUND,
+                            "bucket '" + bucket + "' does not exist (writing '" + key + "')", e);
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A presigned GET URL valid for {@code ttl} (1 s to 7 days), signed for the public endpoint
+     * when one is set (the URL then names that host), else for the endpoint. Sends no request.
+     */
+    public String presignedGet(String bucket, String key, Duration ttl) {
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_PRESIGN_TTL) > 0) {
+            throw new IllegalArgumentException("presigned URL lifetime must be between 1 s and 7 days: " + ttl);
+        }
+        MinioClient signer = publicSigner != null ? publicSigner : client;
+        return withRetry("presign", bucket, key, () -> signer.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET).bucket(bucket).object(key).expiry((int) ttl.toSeconds()).build()));
+    }
+
+    /** Creates the bucket unless it exists. */
+    public void ensureBucket(String bucket) {
+        withRetry("ensureBucket", bucket, null, () -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                } catch (ErrorResponseException e) {
+                    String code = e.errorResponse() == null ? "" : e.errorResponse().code();
+                    if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(client);
+        if (publicSigner != null) {
+            closeQuietly(publicSigner);
+        }
+    }
+
+    private static void closeQuietly(MinioClient c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debugf(e, "closing the S3 client");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T withRetry(String op, String bucket, String key, Call<T> call) {
+        String what = key == null ? "bucket '" + bucket + "'" : "'" + bucket + "/" + key + "'";
+        Exception last = null;
+        for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+            try {
+                return call.run();
+            } catch (StylizeException e) {
+                throw e;
+            } catch (Exception e) {
+                if (!isTransient(e)) {
+                    throw permanent(op, what, e);
+                }
+                last = e;
+                if (attempt < retry.maxAttempts()) {
+                    Duration wait = retry.backoffAfter(attempt);
+                    LOG.debugf("S3 %s %s failed (attempt %d/%d, retrying in %d ms): %s", op, what, attempt,
+                            retry.maxAttempts(), wait.toMillis(), describe(e));
+                    try {
+                        Thread.sleep(wait.toMillis());
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new StylizeException(ErrorCode.CANCELLED, "interrupted while retrying S3 " + op, ie);
+                    }
+                }
+            }
+        }
+        throw new StylizeException(ErrorCode.STORAGE_UNAVAILABLE, "storage at " + settings.endpoint()
+                + " unavailable: " + op + " " + what + " failed " + retry.maxAttempts() + " times, last: "
+                + describe(last), last);
+    }
+
+    /** Connection faults, timeouts, truncated or unparsable answers and HTTP 5xx (and 503 SlowDown). */
+    static boolean isTransient(Exception e) {
+        if (e instanceof ErrorResponseException ere) {
+            int status = status(ere);
+            String code = ere.errorResponse() == null ? "" : ere.errorResponse().code();
+            return status >= 500 || status == 408 || status == 429 || "RequestTimeout".equals(code)
+                    || "SlowDown".equals(code) || "InternalError".equals(code) || "ServiceUnavailable".equals(code);
+        }
+        return e instanceof IOException || e instanceof ServerException || e instanceof InsufficientDataException
+                || e instanceof InvalidResponseException || e instanceof XmlParserException;
+    }
+
+    private StylizeException permanent(String op, String what, Exception e) {
+        if (e instanceof ErrorResponseException ere) {
+            int status = status(ere);
+            if (status == 404) {
+                return new StylizeException(ErrorCode.OBJECT_NOT_FOUND, what + " not found", e);
+            }
+            if (status == 403) {
+                return new StylizeException(ErrorCode.BUCKET_NOT_ALLOWED, "storage denied " + op + " of " + what
+                        + " (" + describe(e) + "): check the S3 credentials and the bucket's permissions", e);
+            }
+            return new StylizeException(ErrorCode.INVALID_REQUEST, "storage rejected " + op + " of " + what
+                    + ": " + describe(e), e);
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new StylizeException(ErrorCode.INVALID_REQUEST, "invalid S3 " + op + " of " + what + ": "
+                    + e.getMessage(), e);
+        }
+        return new StylizeException(ErrorCode.INTERNAL, "S3 " + op + " of " + what + " failed: " + describe(e), e);
+    }
+
+    private static int status(ErrorResponseException e) {
+        return e.response() == null ? -1 : e.response().code();
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof ErrorResponseException ere) {
+            String code = ere.errorResponse() == null ? "?" : ere.errorResponse().code();
+            return "HTTP " + status(ere) + " " + code;
+        }
+        return e == null ? "?" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    private static StylizeException notFound(String bucket, String key) {
+        return new StylizeException(ErrorCode.OBJECT_NOT_FOUND, "object '" + key + "' not found in bucket '"
+                + bucket + "'");
+    }
+
+    private static StylizeException tooLarge(String bucket, String key, long size, long max) {
+        return new StylizeException(ErrorCode.OBJECT_TOO_LARGE, "object '" + bucket + "/" + key + "' is "
+                + (size >= 0 ? size + " bytes" : "larger than that") + ", over the limit of " + max + " bytes");
+    }
+}
