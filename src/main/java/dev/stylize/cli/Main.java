@@ -31,7 +31,7 @@ public class Main {
     @CommandLine.Command(name = "stylize-worker", mixinStandardHelpOptions = true,
             description = "FLUX.1 Redux + Fill stylization worker.",
             subcommands = {RunCommand.class, ModelsCommand.class, BenchCommand.class, ServeCommand.class,
-                    StackCommand.class})
+                    StackCommand.class, DemoCommand.class})
     static final class Root implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

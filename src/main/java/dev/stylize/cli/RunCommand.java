@@ -1,5 +1,6 @@
 package dev.stylize.cli;
 
+import dev.stylize.analytic.BundledModels;
 import dev.stylize.imaging.ImageDecoder;
 import dev.stylize.imaging.ImageEncoder;
 import dev.stylize.imaging.RgbImage;

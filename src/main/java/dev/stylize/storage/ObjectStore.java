@@ -119,6 +119,18 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /** Keys under {@code prefix}, recursively, in the store's order. */
+    public java.util.List<String> list(String bucket, String prefix) {
+        return withRetry("list", bucket, prefix, () -> {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            for (io.minio.Result<io.minio.messages.Item> r : client.listObjects(io.minio.ListObjectsArgs.builder()
+                    .bucket(bucket).prefix(prefix).recursive(true).build())) {
+                keys.add(r.get().objectName());
+            }
+            return keys;
+        });
+    }
+
     /** Writes the object (replacing any); {@code userMetadata} becomes {@code x-amz-meta-*} headers. */
     public void put(String bucket, String key, byte[] data, String contentType, Map<String, String> userMetadata) {
         withRetry("put", bucket, key, () -> {

@@ -49,7 +49,7 @@ class PipelineBehaviourTest {
         }
         assertNotEquals(0f, ids[0]);
         assertTrue(r.recorder().of(Component.CLIP).size() == 1);
-        PipelineEndToEndTest.assertColour(r.result().image(), 32, 24, new int[] {200, 40, 90}, 1);
+        TestImages.assertColour(r.result().image(), 32, 24, new int[] {200, 40, 90}, 1);
     }
 
     @Test
@@ -180,7 +180,7 @@ class PipelineBehaviourTest {
             assertTrue((long) r.canvasWidth() * r.canvasHeight() <= 256L * 160);
             assertEquals(0, r.canvasWidth() % 16);
             assertEquals(0, r.canvasHeight() % 16);
-            PipelineEndToEndTest.assertColour(r.image(), 500, 100, new int[] {200, 40, 90}, 2);
+            TestImages.assertColour(r.image(), 500, 100, new int[] {200, 40, 90}, 2);
         }
     }
 }

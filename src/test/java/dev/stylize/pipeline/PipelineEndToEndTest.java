@@ -55,45 +55,6 @@ class PipelineEndToEndTest {
         return new float[] {siglip(u8[0]), siglip(u8[1]), siglip(u8[2])};
     }
 
-    /** Crops a CHW float image. */
-    static float[] crop(float[] img, int w, int h, int x0, int y0, int cw, int ch) {
-        float[] out = new float[3 * cw * ch];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < ch; y++) {
-                for (int x = 0; x < cw; x++) {
-                    out[(c * ch + y) * cw + x] = img[(c * h + y + y0) * w + x + x0];
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Every output pixel within ±1 of the expected float image after diffusers' 8-bit rounding. */
-    static void assertPixels(float[] expectedChw, RgbImage actual, String what) {
-        int n = actual.width() * actual.height();
-        int worst = 0;
-        int where = -1;
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < 3; c++) {
-                int d = Math.abs(toU8(expectedChw[c * n + i]) - (actual.rgb()[3 * i + c] & 0xFF));
-                if (d > worst) {
-                    worst = d;
-                    where = i;
-                }
-            }
-        }
-        assertTrue(worst <= 1, what + ": pixel (" + (where % Math.max(1, actual.width())) + ","
-                + (where / Math.max(1, actual.width())) + ") off by " + worst);
-    }
-
-    static void assertColour(RgbImage img, int x, int y, int[] rgb, int tol) {
-        int[] got = {img.r(x, y), img.g(x, y), img.b(x, y)};
-        for (int c = 0; c < 3; c++) {
-            assertTrue(Math.abs(got[c] - rgb[c]) <= tol, "pixel (" + x + "," + y + ") = "
-                    + java.util.Arrays.toString(got) + ", expected " + java.util.Arrays.toString(rgb));
-        }
-    }
-
     @Test
     void compositeHorizontalLMaskLandsWhereDrawn() {
         RgbImage a = TestImages.uniform(64, BH, RED[0], RED[1], RED[2]);
@@ -124,12 +85,12 @@ class PipelineEndToEndTest {
         RgbImage out = r.result().image();
         assertEquals(BW, out.width());
         assertEquals(BH, out.height());
-        assertPixels(crop(expected, cw, BH, 64, 0, BW, BH), out, "composite horizontal");
+        TestImages.assertPixels(TestImages.crop(expected, cw, BH, 64, 0, BW, BH), out, "composite horizontal");
         // Spot checks a reader can follow: deep inside the foot of the L, the reference colour;
         // far from the mask, B's 4×4 block mean.
-        assertColour(out, 60, 44, RED, 1);
-        assertColour(out, 24, 20, RED, 1);
-        assertColour(out, 88, 8, blockMean(b, 88, 8), 1);
+        TestImages.assertColour(out, 60, 44, RED, 1);
+        TestImages.assertColour(out, 24, 20, RED, 1);
+        TestImages.assertColour(out, 88, 8, blockMean(b, 88, 8), 1);
         assertEquals(160 * 64 / 256, r.result().imageTokens());
     }
 
@@ -158,8 +119,8 @@ class PipelineEndToEndTest {
             }
         }
         float[] expected = AnalyticOracle.expectedFillOutputPixels(canvas, canvasMask, colour(RED), ch, BW);
-        assertPixels(crop(expected, BW, ch, 0, 32, BW, BH), r.result().image(), "composite vertical");
-        assertColour(r.result().image(), 60, 44, RED, 1);
+        TestImages.assertPixels(TestImages.crop(expected, BW, ch, 0, 32, BW, BH), r.result().image(), "composite vertical");
+        TestImages.assertColour(r.result().image(), 60, 44, RED, 1);
     }
 
     @Test
@@ -178,7 +139,7 @@ class PipelineEndToEndTest {
                 }
             }
         }
-        assertColour(out, 60, 44, RED, 1);
+        TestImages.assertColour(out, 60, 44, RED, 1);
     }
 
     @Test
@@ -189,7 +150,7 @@ class PipelineEndToEndTest {
         Run r = run(TestModels.imageOnly(), Mode.INPAINT, List.of(new Reference(ref)), b,
                 TestImages.maskImage(m, BW, BH), null, params(5, false, null));
         float[] expected = AnalyticOracle.expectedFillOutputPixels(chw(b), m, colour(new int[] {20, 180, 60}), BH, BW);
-        assertPixels(expected, r.result().image(), "inpaint");
+        TestImages.assertPixels(expected, r.result().image(), "inpaint");
     }
 
     @Test
@@ -214,8 +175,8 @@ class PipelineEndToEndTest {
             }
         }
         float[] expected = AnalyticOracle.expectedFillOutputPixels(padded, mask, colour(new int[] {30, 60, 220}), 64, 96);
-        assertPixels(expected, out, "outpaint");
-        assertColour(out, 90, 5, new int[] {30, 60, 220}, 1);
+        TestImages.assertPixels(expected, out, "outpaint");
+        TestImages.assertColour(out, 90, 5, new int[] {30, 60, 220}, 1);
     }
 
     @Test
@@ -327,8 +288,8 @@ class PipelineEndToEndTest {
         assertEquals(0, r.recorder().of(Component.FILL_TRANSFORMER).size());
         assertEquals(2.5f, r.recorder().last(Component.DEV_TRANSFORMER).inputs().get("guidance")[0]);
         // Visible channels end exactly on the reference colour everywhere.
-        assertColour(r.result().image(), 0, 0, new int[] {90, 200, 30}, 1);
-        assertColour(r.result().image(), 63, 47, new int[] {90, 200, 30}, 1);
+        TestImages.assertColour(r.result().image(), 0, 0, new int[] {90, 200, 30}, 1);
+        TestImages.assertColour(r.result().image(), 63, 47, new int[] {90, 200, 30}, 1);
         // The κ-probe remembers where it started: σ_start·E + (1 − σ_start)·z(B).
         int h = 6;
         int w = 8;
@@ -361,7 +322,7 @@ class PipelineEndToEndTest {
             }
         }
         assertEquals(6 - (int) (6 - 6 * 0.6), r.recorder().of(Component.FILL_TRANSFORMER).size());
-        assertColour(r.result().image(), 10, 10, new int[] {90, 200, 30}, 1);
+        TestImages.assertColour(r.result().image(), 10, 10, new int[] {90, 200, 30}, 1);
     }
 
     @Test
@@ -371,7 +332,7 @@ class PipelineEndToEndTest {
                 params(4, null, null));
         assertEquals(80, r.result().image().width());
         assertEquals(48, r.result().image().height());
-        assertColour(r.result().image(), 40, 24, new int[] {140, 20, 240}, 1);
+        TestImages.assertColour(r.result().image(), 40, 24, new int[] {140, 20, 240}, 1);
     }
 
     static int[] blockMean(RgbImage img, int x, int y) {

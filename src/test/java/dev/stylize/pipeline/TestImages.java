@@ -93,4 +93,47 @@ public final class TestImages {
         }
         return out;
     }
+
+    /** Crops a CHW float image. */
+    public static float[] crop(float[] img, int w, int h, int x0, int y0, int cw, int ch) {
+        float[] out = new float[3 * cw * ch];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < ch; y++) {
+                for (int x = 0; x < cw; x++) {
+                    out[(c * ch + y) * cw + x] = img[(c * h + y + y0) * w + x + x0];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every output pixel within ±1 of the expected float image after diffusers' 8-bit rounding. */
+    public static void assertPixels(float[] expectedChw, RgbImage actual, String what) {
+        int n = actual.width() * actual.height();
+        int worst = 0;
+        int where = -1;
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                int d = Math.abs(toU8(expectedChw[c * n + i]) - (actual.rgb()[3 * i + c] & 0xFF));
+                if (d > worst) {
+                    worst = d;
+                    where = i;
+                }
+            }
+        }
+        if (worst > 1) {
+            throw new AssertionError(what + ": pixel (" + (where % actual.width()) + "," + (where / actual.width())
+                    + ") off by " + worst);
+        }
+    }
+
+    public static void assertColour(RgbImage img, int x, int y, int[] rgb, int tol) {
+        int[] got = {img.r(x, y), img.g(x, y), img.b(x, y)};
+        for (int c = 0; c < 3; c++) {
+            if (Math.abs(got[c] - rgb[c]) > tol) {
+                throw new AssertionError("pixel (" + x + "," + y + ") = " + java.util.Arrays.toString(got)
+                        + ", expected " + java.util.Arrays.toString(rgb));
+            }
+        }
+    }
 }

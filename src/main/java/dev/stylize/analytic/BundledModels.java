@@ -1,6 +1,5 @@
-package dev.stylize.cli;
+package dev.stylize.analytic;
 
-import dev.stylize.analytic.AnalyticModels;
 import dev.stylize.runtime.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;

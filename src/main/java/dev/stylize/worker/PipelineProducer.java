@@ -1,0 +1,47 @@
+package dev.stylize.worker;
+
+import dev.stylize.analytic.BundledModels;
+import dev.stylize.pipeline.StylizePipeline;
+import dev.stylize.runtime.Component;
+import dev.stylize.runtime.ModelSet;
+import dev.stylize.runtime.Provider;
+import dev.stylize.runtime.RuntimeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** Loads the model set once at startup; readiness stays down until it has. */
+@ApplicationScoped
+public class PipelineProducer {
+    private static final Logger LOG = Logger.getLogger(PipelineProducer.class);
+
+    @Produces
+    @Singleton
+    ModelSet models(WorkerConfig config) {
+        Path dir = config.models().orElseGet(BundledModels::ensure);
+        Map<Component, Provider> overrides = new EnumMap<>(Component.class);
+        config.providers().forEach((k, v) -> overrides.put(Component.fromKey(k), Provider.parse(v)));
+        RuntimeConfig runtime = new RuntimeConfig(config.provider().map(Provider::parse).orElse(null), overrides, 0,
+                config.tensorrtCache().orElse(null), 0, config.verifyModelChecksums());
+        long t0 = System.nanoTime();
+        ModelSet set = ModelSet.load(dir, runtime, null);
+        LOG.infof("phase=MODELS_LOADED models=%s manifestSha256=%s ms=%d", set.directory().manifest().id(),
+                set.directory().manifestSha256(), (System.nanoTime() - t0) / 1_000_000);
+        return set;
+    }
+
+    void close(@Disposes ModelSet set) {
+        set.close();
+    }
+
+    @Produces
+    @Singleton
+    StylizePipeline pipeline(ModelSet models, WorkerConfig config) {
+        return new StylizePipeline(models, config.maxCanvasPixels());
+    }
+}

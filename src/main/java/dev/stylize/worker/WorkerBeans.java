@@ -1,0 +1,41 @@
+package dev.stylize.worker;
+
+import dev.stylize.pipeline.StylizePipeline;
+import dev.stylize.storage.BucketPolicy;
+import dev.stylize.storage.ObjectStore;
+import dev.stylize.storage.S3Settings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Wires the plain classes (storage, job service) into CDI. */
+@ApplicationScoped
+public class WorkerBeans {
+    @Produces
+    @Singleton
+    ObjectStore objectStore(WorkerConfig config) {
+        WorkerConfig.S3 s3 = config.s3();
+        return new ObjectStore(new S3Settings(s3.endpoint(), s3.publicEndpoint().orElse(null), s3.accessKey(),
+                s3.secretKey(), s3.region()));
+    }
+
+    void closeStore(@Disposes ObjectStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    BucketPolicy bucketPolicy(WorkerConfig config) {
+        return BucketPolicy.parse(config.allowedBuckets().orElse(""));
+    }
+
+    @Produces
+    @Singleton
+    JobService jobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
+            CancellationRegistry cancellations, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown) {
+        return new JobService(pipeline, store, buckets, events, cancellations, metrics, config, shutdown,
+                Clock.systemUTC());
+    }
+}

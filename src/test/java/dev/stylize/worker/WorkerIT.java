@@ -1,0 +1,372 @@
+package dev.stylize.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stylize.analytic.AnalyticModels;
+import dev.stylize.analytic.AnalyticOracle;
+import dev.stylize.cli.WorkerProcess;
+import dev.stylize.embedded.EmbeddedStack;
+import dev.stylize.embedded.SharedStack;
+import dev.stylize.imaging.ImageDecoder;
+import dev.stylize.imaging.ImageEncoder;
+import dev.stylize.imaging.RgbImage;
+import dev.stylize.job.JobJson;
+import dev.stylize.job.JobStatus;
+import dev.stylize.job.OutputInfo;
+import dev.stylize.job.ProgressEvent;
+import dev.stylize.job.ResultEvent;
+import dev.stylize.messaging.KafkaJobEvents;
+import dev.stylize.pipeline.TestImages;
+import dev.stylize.runtime.Sha256;
+import dev.stylize.storage.ObjectStore;
+import dev.stylize.storage.S3Settings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The worker as users run it: a separate OS process ({@code serve} of the packaged jar) against the
+ * real embedded broker and S3 server. Outputs are checked pixel by pixel against the analytic
+ * models' formulas and against their sha256 in S3.
+ */
+@TestMethodOrder(MethodOrderer.MethodName.class)
+class WorkerIT {
+    static final String BUCKET = "stylize";
+    static final String GROUP = "stylize-worker-it";
+    static final Duration RESULT_TIMEOUT = Duration.ofMinutes(3);
+    static final int[] RED = {200, 40, 90};
+
+    static EmbeddedStack stack;
+    static ObjectStore store;
+    static KafkaProbe kafka;
+    static Path work;
+    static Path slowModels;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = SharedStack.get();
+        store = new ObjectStore(new S3Settings(stack.s3Endpoint(), null, stack.accessKey(), stack.secretKey(), "us-east-1"));
+        store.ensureBucket(BUCKET);
+        kafka = new KafkaProbe(stack.bootstrapServers());
+        work = Files.createDirectories(Path.of("target", "it"));
+        slowModels = work.resolve("slow-models");
+        if (!Files.exists(slowModels.resolve("manifest.json"))) {
+            AnalyticModels.write(slowModels, AnalyticModels.Options.defaults().withId("analytic-slow")
+                    .withTextEncoders(false).withDevTransformer(false).withSlowMatmul(768, 6));
+        }
+        putImage("in/a.png", TestImages.uniform(64, 64, RED[0], RED[1], RED[2]));
+        putImage("in/b.png", TestImages.gradient(96, 64));
+        putImage("in/l-mask.png", TestImages.maskImage(TestImages.lMask(96, 64), 96, 64));
+    }
+
+    @AfterAll
+    static void close() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    static void putImage(String key, RgbImage img) {
+        store.put(BUCKET, key, ImageEncoder.encode(img, "png", 0.95f), "image/png", Map.of());
+    }
+
+    static WorkerProcess worker(String name, Path models, List<String> jvm, Map<String, String> extraEnv)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "S3_ENDPOINT", stack.s3Endpoint(),
+                "S3_ACCESS_KEY", stack.accessKey(),
+                "S3_SECRET_KEY", stack.secretKey(),
+                "STYLIZE_GROUP_ID", GROUP,
+                "STYLIZE_CACHE_DIR", work.resolve("cache").toAbsolutePath().toString(),
+                // Short sessions so a killed worker's partitions move within seconds on 2 cores.
+                "KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
+        if (models != null) {
+            env.put("STYLIZE_MODELS", models.toAbsolutePath().toString());
+        }
+        env.putAll(extraEnv);
+        List<String> opts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
+        opts.addAll(jvm);
+        WorkerProcess w = WorkerProcess.start(env, opts, work.resolve(name + ".log"));
+        w.awaitReady(Duration.ofMinutes(2));
+        return w;
+    }
+
+    static String jobId(String what) {
+        return what + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String request(String jobId, String mode, String refKey, String targetKey, String maskKey, String params) {
+        StringBuilder sb = new StringBuilder("{\"schemaVersion\":1,\"jobId\":\"").append(jobId)
+                .append("\",\"mode\":\"").append(mode).append("\",\"reference\":[{\"bucket\":\"").append(BUCKET)
+                .append("\",\"key\":\"").append(refKey).append("\"}]");
+        if (targetKey != null) {
+            sb.append(",\"target\":{\"bucket\":\"").append(BUCKET).append("\",\"key\":\"").append(targetKey).append("\"}");
+        }
+        if (maskKey != null) {
+            sb.append(",\"mask\":{\"bucket\":\"").append(BUCKET).append("\",\"key\":\"").append(maskKey).append("\"}");
+        }
+        sb.append(",\"params\":{").append(params).append("}");
+        sb.append(",\"output\":{\"bucket\":\"").append(BUCKET).append("\",\"prefix\":\"it/out\",\"format\":\"png\"}}");
+        return sb.toString();
+    }
+
+    /** Downloads an output, checks its sha256 against the result, decodes it. */
+    static RgbImage fetchOutput(ResultEvent r) {
+        assertEquals(JobStatus.SUCCEEDED, r.status(), () -> "error: " + r.error());
+        OutputInfo o = r.outputs().get(0);
+        byte[] bytes = store.get(o.bucket(), o.key(), 64L << 20);
+        assertEquals(o.sha256(), Sha256.of(bytes), "result sha256 = S3 object sha256");
+        RgbImage img = ImageDecoder.decode(bytes, 100_000_000L);
+        assertEquals(o.width(), img.width());
+        assertEquals(o.height(), img.height());
+        return img;
+    }
+
+    static float[] colour(int[] u8) {
+        return new float[] {TestImages.siglip(u8[0]), TestImages.siglip(u8[1]), TestImages.siglip(u8[2])};
+    }
+
+    @Test
+    void a_everyModeThroughKafka() throws Exception {
+        try (WorkerProcess w = worker("modes", null, List.of(), Map.of())) {
+            String composite = jobId("composite");
+            String inpaint = jobId("inpaint");
+            String outpaint = jobId("outpaint");
+            String restyle = jobId("restyle");
+            String variation = jobId("variation");
+            long t0 = System.nanoTime();
+            kafka.submit(composite, request(composite, "composite", "in/a.png", "in/b.png", "in/l-mask.png",
+                    "\"steps\":4,\"seed\":7,\"pasteBack\":false,\"previewEvery\":2"));
+            ResultEvent rc = kafka.awaitResult(composite, RESULT_TIMEOUT);
+            long latencyMs = (System.nanoTime() - t0) / 1_000_000;
+            kafka.submit(inpaint, request(inpaint, "inpaint", "in/a.png", "in/b.png", "in/l-mask.png",
+                    "\"steps\":4,\"pasteBack\":false"));
+            kafka.submit(outpaint, request(outpaint, "outpaint", "in/a.png", "in/b.png", null,
+                    "\"steps\":3,\"pasteBack\":false,\"outpaint\":{\"left\":0,\"right\":32,\"top\":0,\"bottom\":16}"));
+            kafka.submit(restyle, request(restyle, "restyle", "in/a.png", "in/b.png", null, "\"steps\":5"));
+            kafka.submit(variation, request(variation, "variation", "in/a.png", null, null, "\"steps\":3"));
+
+            // composite: the oracle on the [A|B] canvas, B's half.
+            RgbImage out = fetchOutput(rc);
+            float[] canvas = new float[3 * 160 * 64];
+            float[] cmask = new float[160 * 64];
+            float[] ca = TestImages.chw(TestImages.uniform(64, 64, RED[0], RED[1], RED[2]));
+            float[] cb = TestImages.chw(TestImages.gradient(96, 64));
+            float[] m = TestImages.lMask(96, 64);
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 160; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        canvas[(c * 64 + y) * 160 + x] = x < 64 ? ca[(c * 64 + y) * 64 + x] : cb[(c * 64 + y) * 96 + x - 64];
+                    }
+                    cmask[y * 160 + x] = x < 64 ? 0 : m[y * 96 + x - 64];
+                }
+            }
+            float[] expected = AnalyticOracle.expectedFillOutputPixels(canvas, cmask, colour(RED), 64, 160);
+            TestImages.assertPixels(TestImages.crop(expected, 160, 64, 64, 0, 96, 64), out, "composite via Kafka");
+            assertEquals(7L, rc.seed());
+            List<ConsumerRecord<String, byte[]>> progress = kafka.progressRecords(composite);
+            List<String> phases = progress.stream().map(r -> JobJson.parseProgress(r.value()).phase().name())
+                    .distinct().toList();
+            assertEquals(List.of("FETCHING", "ENCODING", "DENOISING", "DECODING", "UPLOADING"), phases);
+            assertTrue(progress.stream().map(r -> JobJson.parseProgress(r.value()))
+                    .anyMatch(p -> p.preview() != null && store.stat(p.preview().bucket(), p.preview().key()).isPresent()),
+                    "a preview was uploaded");
+
+            RgbImage in = fetchOutput(kafka.awaitResult(inpaint, RESULT_TIMEOUT));
+            TestImages.assertPixels(AnalyticOracle.expectedFillOutputPixels(cb, m, colour(RED), 64, 96), in, "inpaint");
+
+            RgbImage op = fetchOutput(kafka.awaitResult(outpaint, RESULT_TIMEOUT));
+            assertEquals(128, op.width());
+            assertEquals(80, op.height());
+            TestImages.assertColour(op, 120, 70, RED, 1);
+
+            RgbImage rs = fetchOutput(kafka.awaitResult(restyle, RESULT_TIMEOUT));
+            TestImages.assertColour(rs, 50, 30, RED, 1);
+            RgbImage vr = fetchOutput(kafka.awaitResult(variation, RESULT_TIMEOUT));
+            assertEquals(64, vr.width());
+            TestImages.assertColour(vr, 10, 10, RED, 1);
+
+            long pipelineMs = rc.timings().entrySet().stream()
+                    .filter(e -> !e.getKey().equals("total") && !e.getKey().equals("fetch") && !e.getKey().equals("upload"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            System.out.printf(Locale.ROOT, "OVERHEAD composite job: submit->result %d ms, pipeline stages %d ms, "
+                    + "worker total %d ms (fetch %d, upload %d), outside the pipeline %d ms%n", latencyMs, pipelineMs,
+                    rc.timings().get("total"), rc.timings().get("fetch"), rc.timings().get("upload"), latencyMs - pipelineMs);
+        }
+    }
+
+    @Test
+    void b_invalidRequestsGoToTheDeadLetterTopic() throws Exception {
+        try (WorkerProcess w = worker("dlq", null, List.of(), Map.of())) {
+            kafka.send(kafka.topic("requests"), "not-json", "{this is not json".getBytes(StandardCharsets.UTF_8));
+            ConsumerRecord<String, byte[]> bad = kafka.await(r -> r.topic().equals(kafka.topic("dlq"))
+                    && "not-json".equals(r.key()), RESULT_TIMEOUT);
+            assertEquals("INVALID_JSON", header(bad, KafkaJobEvents.HEADER_ERROR_CODE));
+            assertEquals("{this is not json", new String(bad.value(), StandardCharsets.UTF_8), "original bytes kept");
+
+            String id = jobId("bad-steps");
+            kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":0"));
+            ConsumerRecord<String, byte[]> dl = kafka.await(r -> r.topic().equals(kafka.topic("dlq")) && id.equals(r.key()),
+                    RESULT_TIMEOUT);
+            assertEquals("PARAM_OUT_OF_RANGE", header(dl, KafkaJobEvents.HEADER_ERROR_CODE));
+            assertTrue(header(dl, KafkaJobEvents.HEADER_ERROR_MESSAGE).contains("steps"));
+            ResultEvent r = kafka.awaitResult(id, RESULT_TIMEOUT);
+            assertEquals(JobStatus.FAILED, r.status());
+            assertEquals("PARAM_OUT_OF_RANGE", r.error().code());
+
+            String missing = jobId("missing");
+            kafka.submit(missing, request(missing, "composite", "in/nope.png", "in/b.png", null, "\"steps\":2"));
+            ResultEvent mr = kafka.awaitResult(missing, RESULT_TIMEOUT);
+            assertEquals(JobStatus.FAILED, mr.status());
+            assertEquals("OBJECT_NOT_FOUND", mr.error().code());
+            assertTrue(mr.error().message().contains("in/nope.png"), mr.error().message());
+
+            String corrupt = jobId("corrupt");
+            store.put(BUCKET, "in/corrupt.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0}, "image/png",
+                    Map.of());
+            kafka.submit(corrupt, request(corrupt, "composite", "in/corrupt.png", "in/b.png", null, "\"steps\":2"));
+            assertEquals("INVALID_IMAGE", kafka.awaitResult(corrupt, RESULT_TIMEOUT).error().code());
+        }
+    }
+
+    @Test
+    void c_sameJobTwiceGivesOneOutputAndMatchingResults() throws Exception {
+        try (WorkerProcess w = worker("dup", null, List.of(), Map.of())) {
+            String id = jobId("dup");
+            String req = request(id, "composite", "in/a.png", "in/b.png", "in/l-mask.png", "\"steps\":3");
+            kafka.submit(id, req);
+            ResultEvent first = kafka.awaitResult(id, RESULT_TIMEOUT);
+            kafka.submit(id, req);
+            kafka.await(r -> r.topic().equals(kafka.topic("results")) && id.equals(r.key())
+                    && kafka.results(id).size() >= 2, RESULT_TIMEOUT);
+            List<ResultEvent> both = kafka.results(id);
+            assertEquals(2, both.size());
+            ResultEvent second = both.get(1);
+            assertEquals(first.status(), second.status());
+            assertEquals(first.seed(), second.seed());
+            OutputInfo a = first.outputs().get(0);
+            OutputInfo b = second.outputs().get(0);
+            assertEquals(List.of(a.bucket(), a.key(), a.sha256(), a.width(), a.height()),
+                    List.of(b.bucket(), b.key(), b.sha256(), b.width(), b.height()));
+            assertFalse(second.timings().containsKey("denoise"), "the second delivery did not recompute");
+            assertEquals(1, store.list(BUCKET, "it/out/" + id + "/output").size(), "one output object");
+        }
+    }
+
+    @Test
+    void d_cancelDuringDenoisingStopsWithinAStep() throws Exception {
+        try (WorkerProcess w = worker("cancel", slowModels, List.of(), Map.of())) {
+            String id = jobId("cancel");
+            kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":40"));
+            ProgressEvent atCancel = kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 2,
+                    RESULT_TIMEOUT);
+            kafka.cancel(id);
+            ResultEvent r = kafka.awaitResult(id, RESULT_TIMEOUT);
+            assertEquals(JobStatus.CANCELLED, r.status());
+            int maxStep = kafka.progressRecords(id).stream().map(x -> JobJson.parseProgress(x.value()))
+                    .mapToInt(ProgressEvent::step).max().orElse(0);
+            // The cancel was sent after step atCancel; the job may finish the step in progress (and the
+            // one the cancel raced with) but no more.
+            assertTrue(maxStep <= atCancel.step() + 2, "steps after cancel: " + atCancel.step() + " -> " + maxStep);
+            assertTrue(r.outputs().isEmpty());
+        }
+    }
+
+    @Test
+    void e_sigkillDuringDenoisingThenANewWorkerFinishesOnce() throws Exception {
+        String id = jobId("sigkill");
+        RecordMetadata sent;
+        try (WorkerProcess a = worker("sigkill-a", slowModels, List.of(), Map.of())) {
+            sent = kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":12"));
+            kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
+            a.kill();
+        }
+        assertTrue(kafka.results(id).isEmpty(), "no result from the killed worker");
+        try (WorkerProcess b = worker("sigkill-b", slowModels, List.of(), Map.of())) {
+            ResultEvent r = kafka.awaitResult(id, RESULT_TIMEOUT);
+            assertEquals(JobStatus.SUCCEEDED, r.status(), () -> "" + r.error());
+            assertEquals(2, r.attempt(), "second delivery");
+            fetchOutput(r);
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (kafka.committed(GROUP, sent) <= sent.offset() && System.nanoTime() < end) {
+                Thread.sleep(500);
+            }
+            assertTrue(kafka.committed(GROUP, sent) > sent.offset(), "offset committed after the result");
+        }
+        kafka.drain(Duration.ofSeconds(3));
+        assertEquals(1, kafka.results(id).size(), "exactly one terminal result");
+        assertEquals(1, store.list(BUCKET, "it/out/" + id + "/output").size(), "one output object");
+    }
+
+    @Test
+    void f_brokerRestartMidJobLosesNothing() throws Exception {
+        try (WorkerProcess w = worker("restart", slowModels, List.of(), Map.of())) {
+            String id = jobId("restart");
+            kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":16"));
+            kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
+            stack.broker().stop();
+            Thread.sleep(30_000);
+            stack.broker().restart();
+            ResultEvent r = kafka.awaitResult(id, Duration.ofMinutes(4));
+            fetchOutput(r);
+            kafka.drain(Duration.ofSeconds(3));
+            assertEquals(1, kafka.results(id).size());
+        }
+    }
+
+    @Test
+    void g_aJobThatKillsItsWorkerEveryTimeEndsFailedAfterTheAttemptCap() throws Exception {
+        // A 4000×3000 target on a 160 MB heap: decoding and the float canvas exceed it, and
+        // -XX:+ExitOnOutOfMemoryError makes the JVM die as an OOM-killed pod would.
+        putImage("in/huge.png", TestImages.gradient(4000, 3000));
+        String id = jobId("poison");
+        kafka.submit(id, request(id, "composite", "in/a.png", "in/huge.png", null, "\"steps\":2"));
+        List<String> jvm = List.of("-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
+        Map<String, String> env = Map.of("STYLIZE_MAX_CANVAS_PIXELS", "12000000", "STYLIZE_MAX_ATTEMPTS", "2");
+        ResultEvent result = null;
+        for (int round = 0; round < 5 && result == null; round++) {
+            WorkerProcess w = worker("poison-" + round, null, jvm, env);
+            long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (w.isAlive() && System.nanoTime() < end && kafka.results(id).isEmpty()) {
+                kafka.drain(Duration.ofMillis(500));
+            }
+            if (!kafka.results(id).isEmpty()) {
+                result = kafka.results(id).get(0);
+            }
+            w.close();
+        }
+        assertNotNull(result, "a terminal result after the crashes");
+        assertEquals(JobStatus.FAILED, result.status());
+        assertEquals("MAX_ATTEMPTS_EXCEEDED", result.error().code());
+        assertEquals(3, result.attempt());
+        assertNull(store.stat(BUCKET, "it/out/" + id + "/output.png").orElse(null));
+    }
+
+    static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
