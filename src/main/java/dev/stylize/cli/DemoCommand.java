@@ -60,7 +60,8 @@ final class DemoCommand implements Callable<Integer> {
                     "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                     "S3_ENDPOINT", stack.s3Endpoint(),
                     "S3_ACCESS_KEY", stack.accessKey(),
-                    "S3_SECRET_KEY", stack.secretKey());
+                    "S3_SECRET_KEY", stack.secretKey(),
+                    "STYLIZE_ALLOWED_BUCKETS", BUCKET);
             try (WorkerProcess worker = WorkerProcess.start(env, List.of("-Xmx2g"), dataDir.resolve("worker.log"));
                     ObjectStore store = new ObjectStore(new S3Settings(stack.s3Endpoint(), null, stack.accessKey(),
                             stack.secretKey(), "us-east-1"))) {

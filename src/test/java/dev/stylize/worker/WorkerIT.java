@@ -99,6 +99,7 @@ class WorkerIT {
                 "S3_ACCESS_KEY", stack.accessKey(),
                 "S3_SECRET_KEY", stack.secretKey(),
                 "STYLIZE_GROUP_ID", GROUP,
+                "STYLIZE_ALLOWED_BUCKETS", BUCKET,
                 "STYLIZE_CACHE_DIR", work.resolve("cache").toAbsolutePath().toString(),
                 // Short sessions so a killed worker's partitions move within seconds on 2 cores.
                 "KAFKA_SESSION_TIMEOUT_MS", "6000",
