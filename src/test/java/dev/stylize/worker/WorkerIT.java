@@ -67,10 +67,10 @@ class WorkerIT {
         store.ensureBucket(BUCKET);
         kafka = new KafkaProbe(stack.bootstrapServers());
         work = Files.createDirectories(Path.of("target", "it"));
-        slowModels = work.resolve("slow-models");
+        slowModels = work.resolve("slow-models-768x40");
         if (!Files.exists(slowModels.resolve("manifest.json"))) {
             AnalyticModels.write(slowModels, AnalyticModels.Options.defaults().withId("analytic-slow")
-                    .withTextEncoders(false).withDevTransformer(false).withSlowMatmul(768, 6));
+                    .withTextEncoders(false).withDevTransformer(false).withSlowMatmul(768, 40));
         }
         putImage("in/a.png", TestImages.uniform(64, 64, RED[0], RED[1], RED[2]));
         putImage("in/b.png", TestImages.gradient(96, 64));
@@ -210,12 +210,15 @@ class WorkerIT {
             assertEquals(64, vr.width());
             TestImages.assertColour(vr, 10, 10, RED, 1);
 
-            long pipelineMs = rc.timings().entrySet().stream()
-                    .filter(e -> !e.getKey().equals("total") && !e.getKey().equals("fetch") && !e.getKey().equals("upload"))
-                    .mapToLong(Map.Entry::getValue).sum();
-            System.out.printf(Locale.ROOT, "OVERHEAD composite job: submit->result %d ms, pipeline stages %d ms, "
-                    + "worker total %d ms (fetch %d, upload %d), outside the pipeline %d ms%n", latencyMs, pipelineMs,
-                    rc.timings().get("total"), rc.timings().get("fetch"), rc.timings().get("upload"), latencyMs - pipelineMs);
+            reportOverhead("first (cold)", rc, latencyMs);
+            for (int i = 0; i < 3; i++) {
+                String again = jobId("overhead");
+                long s0 = System.nanoTime();
+                kafka.submit(again, request(again, "composite", "in/a.png", "in/b.png", "in/l-mask.png",
+                        "\"steps\":4,\"seed\":7,\"pasteBack\":false"));
+                ResultEvent warm = kafka.awaitResult(again, RESULT_TIMEOUT);
+                reportOverhead("warm " + (i + 1), warm, (System.nanoTime() - s0) / 1_000_000);
+            }
         }
     }
 
@@ -333,8 +336,18 @@ class WorkerIT {
             stack.broker().restart();
             ResultEvent r = kafka.awaitResult(id, Duration.ofMinutes(4));
             fetchOutput(r);
-            kafka.drain(Duration.ofSeconds(3));
-            assertEquals(1, kafka.results(id).size());
+            kafka.drain(Duration.ofSeconds(8));
+            // At-least-once: if the broker went down before the request's offset was committed, the
+            // request comes back and is answered from the verified output — the same result again,
+            // never a second computation or a different image.
+            List<ResultEvent> all = kafka.results(id);
+            for (ResultEvent each : all) {
+                assertEquals(JobStatus.SUCCEEDED, each.status());
+                assertEquals(r.outputs().get(0).sha256(), each.outputs().get(0).sha256());
+                assertEquals(r.outputs().get(0).key(), each.outputs().get(0).key());
+            }
+            assertEquals(1, store.list(BUCKET, "it/out/" + id + "/output").size(), "one output object");
+            System.out.println("broker restart: " + all.size() + " result record(s) for the job");
         }
     }
 
@@ -364,6 +377,17 @@ class WorkerIT {
         assertEquals("MAX_ATTEMPTS_EXCEEDED", result.error().code());
         assertEquals(3, result.attempt());
         assertNull(store.stat(BUCKET, "it/out/" + id + "/output.png").orElse(null));
+    }
+
+    /** End-to-end overhead: submit→result latency minus the pipeline's own phases (encode, denoise, decode). */
+    static void reportOverhead(String label, ResultEvent r, long latencyMs) {
+        Map<dev.stylize.job.Phase, Long> t = r.timings();
+        long pipeline = t.getOrDefault(dev.stylize.job.Phase.ENCODING, 0L) + t.getOrDefault(dev.stylize.job.Phase.DENOISING, 0L)
+                + t.getOrDefault(dev.stylize.job.Phase.DECODING, 0L);
+        System.out.printf(Locale.ROOT, "OVERHEAD %s: submit->result %d ms, pipeline %d ms, fetch %d ms, upload %d ms, "
+                + "beyond the pipeline %d ms%n", label, latencyMs, pipeline,
+                t.getOrDefault(dev.stylize.job.Phase.FETCHING, 0L), t.getOrDefault(dev.stylize.job.Phase.UPLOADING, 0L),
+                latencyMs - pipeline);
     }
 
     static String header(ConsumerRecord<String, byte[]> r, String name) {
