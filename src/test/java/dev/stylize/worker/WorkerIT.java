@@ -379,6 +379,26 @@ class WorkerIT {
         assertNull(store.stat(BUCKET, "it/out/" + id + "/output.png").orElse(null));
     }
 
+    @Test
+    void h_sigtermPastTheGracePeriodLeavesTheJobToAnotherWorker() throws Exception {
+        String id = jobId("sigterm");
+        RecordMetadata sent;
+        try (WorkerProcess a = worker("sigterm-a", slowModels, List.of(), Map.of("STYLIZE_SHUTDOWN_GRACE", "PT1S"))) {
+            sent = kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":30"));
+            kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
+            a.stop(Duration.ofSeconds(60));
+            assertTrue(Files.readString(a.log()).contains("phase=INTERRUPTED"), a.logTail());
+        }
+        kafka.drain(Duration.ofSeconds(2));
+        assertTrue(kafka.results(id).isEmpty(), "an interrupted job publishes no result");
+        assertTrue(kafka.committed(GROUP, sent) <= sent.offset(), "and its offset stays uncommitted");
+        try (WorkerProcess b = worker("sigterm-b", slowModels, List.of(), Map.of())) {
+            ResultEvent r = kafka.awaitResult(id, RESULT_TIMEOUT);
+            fetchOutput(r);
+            assertEquals(2, r.attempt());
+        }
+    }
+
     /** End-to-end overhead: submit→result latency minus the pipeline's own phases (encode, denoise, decode). */
     static void reportOverhead(String label, ResultEvent r, long latencyMs) {
         Map<dev.stylize.job.Phase, Long> t = r.timings();
