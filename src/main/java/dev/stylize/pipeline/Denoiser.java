@@ -1,7 +1,6 @@
 package dev.stylize.pipeline;
 
 import dev.stylize.imaging.RgbImage;
-import dev.stylize.job.Transformer;
 import dev.stylize.runtime.Component;
 import dev.stylize.runtime.HostTensor;
 import dev.stylize.runtime.ModelSession;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
  */
 final class Denoiser {
     /** Everything the loop needs; {@code cond} is (N, 320) Fill conditioning or null for dev. */
-    record Inputs(Transformer transformer, float[] x, float[] cond, int latentChannels, int h, int w,
+    record Inputs(float[] x, float[] cond, int latentChannels, int h, int w,
             float[] text, int textRows, int textWidth, float[] pooled, float guidance, float[] sigmas, int start,
             int previewEvery) {}
 

@@ -72,7 +72,7 @@ public final class StylizePipeline {
 
         progress.onPhase(Phase.DENOISING);
         Component component = p.transformer() == Transformer.DEV ? Component.DEV_TRANSFORMER : Component.FILL_TRANSFORMER;
-        Denoiser.Inputs inputs = new Denoiser.Inputs(p.transformer(), x, cond, k.latentChannels(), h, w, txt,
+        Denoiser.Inputs inputs = new Denoiser.Inputs(x, cond, k.latentChannels(), h, w, txt,
                 textRows, k.textWidth(), text.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
         float[] latent = clock.time("denoise",
                 () -> Denoiser.run(models.session(component), inputs, control, progress, timer));

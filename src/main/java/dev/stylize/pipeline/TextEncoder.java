@@ -7,9 +7,7 @@ import dev.stylize.runtime.HostTensor;
 import dev.stylize.runtime.ModelManifest;
 import dev.stylize.runtime.ModelSet;
 import dev.stylize.runtime.ModelSession;
-import dev.stylize.runtime.PromptTokenizer;
 import dev.stylize.runtime.RunControl;
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -41,16 +39,7 @@ final class TextEncoder {
 
     private static float[] run(ModelSet models, Component c, String text, int length, String output, RunControl control) {
         ModelSession session = models.session(c);
-        long[] ids;
-        String tokenizer = models.directory().spec(c).tokenizer();
-        if (tokenizer == null) {
-            throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, c.key() + " has no tokenizer in the manifest");
-        }
-        try (PromptTokenizer t = PromptTokenizer.load(models.directory().path(tokenizer), length)) {
-            ids = t.encode(text);
-        } catch (IOException e) {
-            throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, "cannot load " + tokenizer + ": " + e.getMessage(), e);
-        }
+        long[] ids = models.tokenizer(c, length).encode(text);
         try (HostTensor in = session.inputIds("input_ids", ids, 1, length)) {
             return session.run(Map.of("input_ids", in), control).get(output);
         }

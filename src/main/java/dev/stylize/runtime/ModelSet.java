@@ -22,6 +22,7 @@ public final class ModelSet implements AutoCloseable {
 
     private final ModelDirectory directory;
     private final Map<Component, ModelSession> sessions;
+    private final Map<Component, PromptTokenizer> tokenizers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ModelSet(ModelDirectory directory, Map<Component, ModelSession> sessions) {
         this.directory = directory;
@@ -156,8 +157,24 @@ public final class ModelSet implements AutoCloseable {
         return Optional.ofNullable(sessions.get(c));
     }
 
+    /** The component's tokenizer (from the manifest), loaded once and padded to {@code length}. */
+    public PromptTokenizer tokenizer(Component c, int length) {
+        return tokenizers.computeIfAbsent(c, k -> {
+            String file = directory.spec(k) == null ? null : directory.spec(k).tokenizer();
+            if (file == null) {
+                throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, k.key() + " has no tokenizer in the manifest");
+            }
+            try {
+                return PromptTokenizer.load(directory.path(file), length);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, "cannot load " + file + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
     @Override
     public void close() {
         sessions.values().forEach(ModelSession::close);
+        tokenizers.values().forEach(PromptTokenizer::close);
     }
 }
