@@ -176,9 +176,9 @@ public final class JobService {
         progress.phase(Phase.FETCHING);
         List<Reference> refs = new ArrayList<>();
         for (ReferenceRef r : req.reference()) {
-            RgbImage image = fetchImage(new ObjectRef(r.bucket(), r.key()));
+            RgbImage image = fetchImage(r.image());
             RgbImage mask = r.mask() == null ? null : fetchImage(r.mask());
-            refs.add(new Reference(image, r.weight() == null ? 1.0 : r.weight(), mask));
+            refs.add(new Reference(image, r.weightOrDefault(), mask));
         }
         RgbImage target = req.target() == null ? null : fetchImage(req.target());
         RgbImage mask = req.mask() == null ? null : fetchImage(req.mask());
