@@ -20,16 +20,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** k8s/ rendered with {@code kubectl kustomize}, parsed; and the app's own settings to compare with. */
-final class Manifests {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+public final class Manifests {
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Every kustomization a user may apply. */
-    static final List<String> TARGETS = List.of("k8s/base", "k8s/overlays/dev", "k8s/overlays/prod");
+    public static final List<String> TARGETS = List.of("k8s/base", "k8s/overlays/dev", "k8s/overlays/prod");
     private static final Map<String, List<JsonNode>> CACHE = new ConcurrentHashMap<>();
 
     private Manifests() {}
 
     /** The rendered documents; fails (never skips) when kubectl is missing or kustomize fails. */
-    static List<JsonNode> render(String target) {
+    public static List<JsonNode> render(String target) {
         return CACHE.computeIfAbsent(target, Manifests::renderNow);
     }
 
@@ -61,7 +61,7 @@ final class Manifests {
     }
 
     /** kubectl from $KUBECTL or the PATH: missing is a failure (.ci/run installs it). */
-    static String kubectl() {
+    public static String kubectl() {
         String explicit = System.getenv("KUBECTL");
         if (explicit != null && new File(explicit).canExecute()) {
             return explicit;
@@ -76,11 +76,11 @@ final class Manifests {
                 + "install it (.ci/run does, with apt-get) or set KUBECTL");
     }
 
-    static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+    public static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
         return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
     }
 
-    static JsonNode one(List<JsonNode> docs, String kind, String name) {
+    public static JsonNode one(List<JsonNode> docs, String kind, String name) {
         List<JsonNode> found = ofKind(docs, kind).stream()
                 .filter(d -> name.equals(d.path("metadata").path("name").asText())).toList();
         if (found.size() != 1) {
@@ -89,7 +89,7 @@ final class Manifests {
         return found.get(0);
     }
 
-    static Optional<JsonNode> container(JsonNode workload, String name, boolean init) {
+    public static Optional<JsonNode> container(JsonNode workload, String name, boolean init) {
         for (JsonNode c : workload.path("spec").path("template").path("spec").path(init ? "initContainers" : "containers")) {
             if (name.equals(c.path("name").asText())) {
                 return Optional.of(c);
@@ -99,7 +99,7 @@ final class Manifests {
     }
 
     /** A container's environment as the app sees it: envFrom ConfigMaps, then env literals (secrets: null). */
-    static Map<String, String> environment(List<JsonNode> docs, JsonNode container) {
+    public static Map<String, String> environment(List<JsonNode> docs, JsonNode container) {
         Map<String, String> env = new java.util.LinkedHashMap<>();
         for (JsonNode from : container.path("envFrom")) {
             if (from.has("configMapRef")) {
@@ -115,7 +115,7 @@ final class Manifests {
 
     // ---- the application's settings --------------------------------------------------------------
 
-    static Properties appProperties() {
+    public static Properties appProperties() {
         Properties p = new Properties();
         try (InputStream in = Manifests.class.getResourceAsStream("/application.properties")) {
             p.load(in);
@@ -128,7 +128,7 @@ final class Manifests {
     private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{([A-Z0-9_]+):([^}]*)}");
 
     /** {@code ${ENV:default}} of an application property: the env variable and its default. */
-    static Map.Entry<String, String> envWithDefault(String property) {
+    public static Map.Entry<String, String> envWithDefault(String property) {
         String v = appProperties().getProperty(property);
         if (v == null) {
             throw new AssertionError("application.properties has no " + property);
@@ -141,13 +141,19 @@ final class Manifests {
     }
 
     /** The value the app gets for {@code property} with this environment. */
-    static String resolve(String property, Map<String, String> env) {
+    public static String resolve(String property, Map<String, String> env) {
         Map.Entry<String, String> e = envWithDefault(property);
         String v = env.get(e.getKey());
         return v != null ? v : e.getValue();
     }
 
-    static Path root() {
+    /** The worker container of the stylize-worker Deployment. */
+    public static JsonNode worker(List<JsonNode> docs) {
+        return container(one(docs, "Deployment", "stylize-worker"), "worker", false)
+                .orElseThrow(() -> new AssertionError("no worker container"));
+    }
+
+    public static Path root() {
         return Path.of("").toAbsolutePath();
     }
 }
