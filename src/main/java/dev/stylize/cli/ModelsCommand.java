@@ -1,9 +1,14 @@
 package dev.stylize.cli;
 
 import dev.stylize.analytic.AnalyticModels;
+import dev.stylize.job.ErrorCode;
+import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.ModelManifest;
 import dev.stylize.runtime.ModelSet;
 import dev.stylize.runtime.RuntimeConfig;
+import dev.stylize.storage.ModelSync;
+import dev.stylize.storage.ObjectStore;
+import dev.stylize.storage.S3Settings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,8 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Model directory tools. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "Generate or check model directories.",
-        subcommands = {ModelsCommand.Generate.class, ModelsCommand.Check.class})
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Generate, check, pull or push model directories.",
+        subcommands = {ModelsCommand.Generate.class, ModelsCommand.Check.class, ModelsCommand.Pull.class,
+                ModelsCommand.Push.class})
 final class ModelsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -67,6 +73,64 @@ final class ModelsCommand implements Runnable {
             try (ModelSet set = ModelSet.load(models, RuntimeConfig.cpu(), null)) {
                 System.out.println("ok: model set '" + set.directory().manifest().id() + "' manifest sha256 "
                         + set.directory().manifestSha256());
+            }
+            return 0;
+        }
+    }
+
+    /** S3 settings from the worker's environment variables (S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION). */
+    static ObjectStore objectStore() {
+        try {
+            return new ObjectStore(S3Settings.fromEnv(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            throw new StylizeException(ErrorCode.INVALID_REQUEST, e.getMessage()
+                    + " (set S3_ENDPOINT, S3_ACCESS_KEY and S3_SECRET_KEY)", e);
+        }
+    }
+
+    @Command(name = "pull", mixinStandardHelpOptions = true,
+            description = {"Download a model directory from S3, verifying every file's sha256 against the manifest.",
+                    "Files already in DIR with the right sha256 are reused; the new directory appears in one rename,"
+                            + " complete, or not at all. S3 settings: S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY"
+                            + " (as the worker)."})
+    static final class Pull implements Callable<Integer> {
+        @Option(names = "--from", required = true, paramLabel = "s3://BUCKET/PREFIX")
+        String from;
+
+        @Option(names = "--to", required = true, paramLabel = "DIR",
+                description = "Target directory; its parent must be writable (a subdirectory of the volume).")
+        Path to;
+
+        @Option(names = "--attempts", defaultValue = "3", description = "Downloads per file before a checksum"
+                + " mismatch fails the pull (default ${DEFAULT-VALUE}).")
+        int attempts;
+
+        @Override
+        public Integer call() {
+            try (ObjectStore store = objectStore()) {
+                ModelSync.Report r = new ModelSync(store, attempts).pull(ModelSync.Location.parse(from), to);
+                System.out.println("ok: model set '" + r.modelId() + "' in " + r.directory() + ": " + r.downloaded()
+                        + " downloaded (" + r.bytesDownloaded() + " bytes, " + r.refetched() + " re-fetched), "
+                        + r.reused() + " reused; manifest sha256 " + r.manifestSha256());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "push", mixinStandardHelpOptions = true,
+            description = "Upload a model directory to S3 (every sha256 verified first; the manifest last).")
+    static final class Push implements Callable<Integer> {
+        @Option(names = "--from", required = true, paramLabel = "DIR")
+        Path from;
+
+        @Option(names = "--to", required = true, paramLabel = "s3://BUCKET/PREFIX")
+        String to;
+
+        @Override
+        public Integer call() {
+            try (ObjectStore store = objectStore()) {
+                int n = new ModelSync(store, 1).push(from, ModelSync.Location.parse(to));
+                System.out.println("ok: " + n + " files uploaded to " + to);
             }
             return 0;
         }

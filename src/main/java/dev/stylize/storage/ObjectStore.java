@@ -19,6 +19,12 @@ import io.minio.errors.XmlParserException;
 import io.minio.http.Method;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -166,6 +172,57 @@ public final class ObjectStore implements AutoCloseable {
         MinioClient signer = publicSigner != null ? publicSigner : client;
         return withRetry("presign", bucket, key, () -> signer.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
                 .method(Method.GET).bucket(bucket).object(key).expiry((int) ttl.toSeconds()).build()));
+    }
+
+    /**
+     * Streams the object into {@code dest} (created or replaced) and returns the sha256 of the bytes
+     * written. A transient fault restarts the download from the beginning (bounded, as every call).
+     * For files too large for {@link #get}: model graphs of several GB.
+     */
+    public String download(String bucket, String key, Path dest) {
+        return withRetry("download", bucket, key, () -> {
+            try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+                    OutputStream out = Files.newOutputStream(dest)) {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[1 << 20];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                    try {
+                        out.write(buf, 0, n);
+                    } catch (IOException local) {
+                        // A full or failing local disk is not a storage fault: no retry.
+                        throw new StylizeException(ErrorCode.INTERNAL, "cannot write " + dest + ": " + local, local);
+                    }
+                }
+                return HexFormat.of().formatHex(md.digest());
+            } catch (ErrorResponseException e) {
+                if (status(e) == 404) {
+                    throw notFound(bucket, key);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Uploads a file of any size (multipart when large), re-reading it from the start on a retry. */
+    public void upload(String bucket, String key, Path file, String contentType) {
+        withRetry("upload", bucket, key, () -> {
+            long size = Files.size(file);
+            try (InputStream in = Files.newInputStream(file)) {
+                PutObjectArgs.Builder b = PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, -1);
+                if (contentType != null) {
+                    b.contentType(contentType);
+                }
+                client.putObject(b.build());
+            } catch (ErrorResponseException e) {
+                if (status(e) == 404) {
+                    throw new StylizeException(ErrorCode.OBJECT_NOT_FOUND,
+                            "bucket '" + bucket + "' does not exist (writing '" + key + "')", e);
+                }
+                throw e;
+            }
+            return null;
+        });
     }
 
     /** Creates the bucket unless it exists. */
