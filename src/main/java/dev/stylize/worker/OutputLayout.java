@@ -5,9 +5,13 @@ import java.util.Locale;
 
 /**
  * Object keys of a job, deterministic from its job id so a redelivered job finds its own output:
- * {@code <prefix>/<jobId>/output.<ext>}, {@code .../previews/step-NNN.jpg}, {@code .../attempts.json}.
+ * {@code <prefix>/<jobId>/output.<ext>} and {@code .../attempts.json}; previews under a top-level
+ * {@code previews/} prefix ({@code previews/<prefix>/<jobId>/step-NNN.jpg}) so a bucket lifecycle
+ * rule can expire them long before outputs.
  */
 record OutputLayout(String bucket, String base, String format) {
+    static final String PREVIEWS = "previews";
+
     static OutputLayout of(OutputSpec spec, String jobId) {
         String prefix = spec.prefix() == null ? "" : spec.prefix().replaceAll("/+$", "");
         String base = prefix.isEmpty() ? jobId : prefix + "/" + jobId;
@@ -20,7 +24,7 @@ record OutputLayout(String bucket, String base, String format) {
     }
 
     String previewKey(int step) {
-        return String.format(Locale.ROOT, "%s/previews/step-%03d.jpg", base, step);
+        return String.format(Locale.ROOT, "%s/%s/step-%03d.jpg", PREVIEWS, base, step);
     }
 
     String attemptsKey() {
