@@ -12,12 +12,10 @@ import dev.stylize.job.ModelInfo;
 import dev.stylize.job.OutputInfo;
 import dev.stylize.job.ParamResolver;
 import dev.stylize.job.Phase;
-import dev.stylize.job.ProgressEvent;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.ResultEvent;
 import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.GaussianNoise;
-import dev.stylize.pipeline.ProgressListener;
 import dev.stylize.pipeline.Reference;
 import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.pipeline.StylizeRequest;
@@ -33,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -172,7 +169,7 @@ public final class JobService {
     private ResultEvent compute(JobRequest req, OutputLayout layout, int attempt, RunControl control,
             Map<Phase, Long> timings) {
         String jobId = req.jobId();
-        ProgressReporter progress = new ProgressReporter(jobId, attempt, layout, timings);
+        ProgressReporter progress = new ProgressReporter(jobId, attempt, layout, timings, events, store, metrics);
         progress.phase(Phase.FETCHING);
         List<Reference> refs = new ArrayList<>();
         for (ReferenceRef r : req.reference()) {
@@ -277,76 +274,5 @@ public final class JobService {
     private void publish(ResultEvent result) {
         events.result(result);
         metrics.result(result.status());
-    }
-
-    /** Turns pipeline callbacks into progress events (with previews uploaded as small JPEGs). */
-    private final class ProgressReporter implements ProgressListener {
-        private final String jobId;
-        private final int attempt;
-        private final OutputLayout layout;
-        private final Map<Phase, Long> timings;
-        private int steps;
-        private long phaseStart = System.nanoTime();
-        private long lastStep = System.nanoTime();
-        private Phase phase;
-
-        ProgressReporter(String jobId, int attempt, OutputLayout layout, Map<Phase, Long> timings) {
-            this.jobId = jobId;
-            this.attempt = attempt;
-            this.layout = layout;
-            this.timings = timings;
-        }
-
-        void phase(Phase next) {
-            onPhase(next);
-        }
-
-        /** Closes the current phase's timing. */
-        void end() {
-            if (phase != null) {
-                long nanos = System.nanoTime() - phaseStart;
-                metrics.phase(phase, nanos);
-                timings.merge(phase, nanos / 1_000_000, Long::sum);
-                phase = null;
-            }
-        }
-
-        @Override
-        public void onPhase(Phase next) {
-            end();
-            phase = next;
-            phaseStart = System.nanoTime();
-            lastStep = phaseStart;
-            LOG.infof("job=%s phase=%s attempt=%d", jobId, next, attempt);
-            events.progress(ProgressEvent.of(jobId, attempt, next, 0, steps, progressOf(next, 0, 1), null, null));
-        }
-
-        @Override
-        public void onStep(int step, int total, long etaMs, Supplier<RgbImage> preview) {
-            steps = total;
-            long now = System.nanoTime();
-            metrics.step(now - lastStep);
-            lastStep = now;
-            ObjectRef previewRef = null;
-            if (preview != null) {
-                String key = layout.previewKey(step);
-                store.put(layout.bucket(), key, ImageEncoder.encode(preview.get(), "jpeg", 0.8f), "image/jpeg", Map.of());
-                previewRef = new ObjectRef(layout.bucket(), key);
-            }
-            events.progress(ProgressEvent.of(jobId, attempt, Phase.DENOISING, step, total,
-                    progressOf(Phase.DENOISING, step, total), etaMs, previewRef));
-        }
-
-        /** Overall progress: fetching/encoding ≈ 10 %, denoising 10–90 %, decoding and upload the rest. */
-        private double progressOf(Phase p, int step, int total) {
-            return switch (p) {
-                case QUEUED -> 0.0;
-                case FETCHING -> 0.02;
-                case ENCODING -> 0.05;
-                case DENOISING -> 0.1 + 0.8 * step / Math.max(1, total);
-                case DECODING -> 0.92;
-                case UPLOADING -> 0.97;
-            };
-        }
     }
 }
