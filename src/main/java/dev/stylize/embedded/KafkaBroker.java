@@ -30,7 +30,7 @@ import org.apache.kafka.common.Uuid;
  * ({@code format --standalone}). The child runs with {@code -Xmx256m -XX:+UseSerialGC} under
  * {@link ParentWatch}, so it shuts down when this JVM goes away, and is also stopped by a shutdown hook.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ChildServer {
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
     private static final long STOP_GRACE_MILLIS = 30_000;
     private static final String LOG4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
@@ -39,13 +39,11 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Duration startTimeout;
-    /** Shared with views of this server from other class loaders (see {@link EmbeddedStack#handle()}). */
-    private final AtomicReference<Process> process;
     private volatile long lastStartMillis;
 
     private KafkaBroker(Path dataDir, int port, int controllerPort, Duration startTimeout,
             AtomicReference<Process> process) {
-        this.process = process;
+        super(process, STOP_GRACE_MILLIS);
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -103,10 +101,6 @@ public final class KafkaBroker implements AutoCloseable {
         return controllerPort;
     }
 
-    AtomicReference<Process> processRef() {
-        return process;
-    }
-
     public String bootstrapServers() {
         return ChildProcesses.LOOPBACK + ":" + port;
     }
@@ -128,41 +122,10 @@ public final class KafkaBroker implements AutoCloseable {
         return lastStartMillis;
     }
 
-    public boolean isRunning() {
-        Process p = process.get();
-        return p != null && p.isAlive();
-    }
-
-    /** SIGTERM and wait for the controlled shutdown (SIGKILL after 30 s). */
-    public void stop() {
-        Process p = process.get();
-        if (p != null) {
-            ChildProcesses.terminate(p, STOP_GRACE_MILLIS);
-        }
-    }
-
-    /** SIGKILL: no controlled shutdown, as if the machine lost power (minus the page cache). */
-    public void kill() {
-        Process p = process.get();
-        if (p != null) {
-            ChildProcesses.kill(p);
-        }
-    }
-
-    /** Stops (if running) and starts again on the same data dir and ports. */
-    public void restart() {
-        stop();
-        launch();
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
     // ------------------------------------------------------------------------------------------
 
-    private void launch() {
+    @Override
+    void launch() {
         long t0 = System.nanoTime(); // includes formatting on the first start
         try {
             Path logs = dataDir.resolve("logs");

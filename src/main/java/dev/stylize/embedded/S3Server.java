@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Layout under the data dir: {@code s3server.properties} (credentials and port, random on the
  * first start, kept for later ones), {@code s3proxy.properties}, {@code blobs/}, {@code s3proxy.log}.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server extends ChildServer {
     public static final String JAR_PROPERTY = "stylize.s3proxy.jar";
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     private static final long STOP_GRACE_MILLIS = 10_000;
@@ -38,13 +38,11 @@ public final class S3Server implements AutoCloseable {
     private final String accessKey;
     private final String secretKey;
     private final Duration startTimeout;
-    /** Shared with views of this server from other class loaders (see {@link EmbeddedStack#handle()}). */
-    private final AtomicReference<Process> process;
     private volatile long lastStartMillis;
 
     private S3Server(Path dataDir, int port, String accessKey, String secretKey, Duration startTimeout,
             AtomicReference<Process> process) {
-        this.process = process;
+        super(process, STOP_GRACE_MILLIS);
         this.dataDir = dataDir;
         this.port = port;
         this.accessKey = accessKey;
@@ -92,10 +90,6 @@ public final class S3Server implements AutoCloseable {
         return new S3Server(dataDir, port, accessKey, secretKey, DEFAULT_START_TIMEOUT, process);
     }
 
-    AtomicReference<Process> processRef() {
-        return process;
-    }
-
     /** {@code http://127.0.0.1:PORT} */
     public String endpoint() {
         return "http://" + ChildProcesses.LOOPBACK + ":" + port;
@@ -126,36 +120,6 @@ public final class S3Server implements AutoCloseable {
         return lastStartMillis;
     }
 
-    public boolean isRunning() {
-        Process p = process.get();
-        return p != null && p.isAlive();
-    }
-
-    public void stop() {
-        Process p = process.get();
-        if (p != null) {
-            ChildProcesses.terminate(p, STOP_GRACE_MILLIS);
-        }
-    }
-
-    public void kill() {
-        Process p = process.get();
-        if (p != null) {
-            ChildProcesses.kill(p);
-        }
-    }
-
-    /** Stops (if running) and starts again with the same data, port and credentials. */
-    public void restart() {
-        stop();
-        launch();
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
     /** The S3Proxy jar: {@code -Dstylize.s3proxy.jar}, else {@code <embedded dir>/s3proxy.jar}. */
     public static Path locateJar() {
         String prop = System.getProperty(JAR_PROPERTY);
@@ -168,7 +132,8 @@ public final class S3Server implements AutoCloseable {
         return jar;
     }
 
-    private void launch() {
+    @Override
+    void launch() {
         Path jar = locateJar();
         Path blobs = dataDir.resolve("blobs");
         Path props = dataDir.resolve("s3proxy.properties");

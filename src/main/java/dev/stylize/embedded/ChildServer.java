@@ -1,0 +1,54 @@
+package dev.stylize.embedded;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A server of the embedded stack running as a child JVM: start-over, stop, kill and status over one process. */
+public abstract class ChildServer implements AutoCloseable {
+    /** Shared with views of this server from other class loaders (see {@link EmbeddedStack#handle()}). */
+    protected final AtomicReference<Process> process;
+    private final long stopGraceMillis;
+
+    ChildServer(AtomicReference<Process> process, long stopGraceMillis) {
+        this.process = process;
+        this.stopGraceMillis = stopGraceMillis;
+    }
+
+    /** Starts the child process on the server's data dir and ports and waits until it answers. */
+    abstract void launch();
+
+    AtomicReference<Process> processRef() {
+        return process;
+    }
+
+    public boolean isRunning() {
+        Process p = process.get();
+        return p != null && p.isAlive();
+    }
+
+    /** SIGTERM and wait for a clean shutdown (SIGKILL after the server's grace period). */
+    public void stop() {
+        Process p = process.get();
+        if (p != null) {
+            ChildProcesses.terminate(p, stopGraceMillis);
+        }
+    }
+
+    /** SIGKILL: no clean shutdown, as if the machine lost power (minus the page cache). */
+    public void kill() {
+        Process p = process.get();
+        if (p != null) {
+            ChildProcesses.kill(p);
+        }
+    }
+
+    /** Stops (if running) and starts again with the same data, ports and credentials. */
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
