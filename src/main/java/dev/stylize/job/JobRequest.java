@@ -23,7 +23,7 @@ public record JobRequest(
         ObjectRef target,
         ObjectRef mask,
         String prompt,
-        RequestParams params,
+        JobParams params,
         OutputSpec output,
         Instant deadline) {
 
@@ -36,7 +36,7 @@ public record JobRequest(
 
     /** The parameters as {@link ParamResolver} takes them (all null when {@code params} is absent). */
     public JobParams jobParams() {
-        return params == null ? JobParams.defaults() : params.toJobParams();
+        return params == null ? JobParams.defaults() : params;
     }
 
     /** Each reference's weight, 1.0 where absent, in reference order. */
@@ -84,32 +84,6 @@ public record JobRequest(
 
         public double weightOrDefault() {
             return weight == null ? DEFAULT_WEIGHT : weight;
-        }
-    }
-
-    /** {@code params} as sent: null fields take the mode's default (see {@link ModeDefaults}). */
-    public record RequestParams(
-            Integer steps,
-            Double guidance,
-            Long seed,
-            Double strength,
-            Double reduxStrength,
-            Integer reduxDownsample,
-            ReferenceBlend referenceBlend,
-            Layout layout,
-            Boolean pasteBack,
-            Integer previewEvery,
-            Margins outpaint) {
-
-        public static RequestParams of(JobParams p) {
-            return new RequestParams(p.steps(), p.guidance(), p.seed(), p.strength(), p.reduxStrength(),
-                    p.reduxDownsample(), p.referenceBlend(), p.layout(), p.pasteBack(), p.previewEvery(),
-                    p.outpaint());
-        }
-
-        public JobParams toJobParams() {
-            return new JobParams(steps, guidance, seed, strength, reduxStrength, reduxDownsample, referenceBlend,
-                    layout, pasteBack, previewEvery, outpaint);
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.job.JobRequest.ObjectRef;
 import dev.stylize.job.JobRequest.OutputSpec;
 import dev.stylize.job.JobRequest.ReferenceRef;
-import dev.stylize.job.JobRequest.RequestParams;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -104,7 +103,7 @@ final class RequestReader {
         return o == null ? null : new ObjectRef(string(o, "bucket", path + ".bucket"), string(o, "key", path + ".key"));
     }
 
-    private static RequestParams params(JsonNode root) {
+    private static JobParams params(JsonNode root) {
         JsonNode p = object(root, "params", "params");
         if (p == null) {
             return null;
@@ -112,7 +111,7 @@ final class RequestReader {
         JsonNode m = object(p, "outpaint", "params.outpaint");
         Margins margins = m == null ? null : new Margins(margin(m, "left"), margin(m, "right"), margin(m, "top"),
                 margin(m, "bottom"));
-        return new RequestParams(
+        return new JobParams(
                 int32(p, "steps"),
                 number(p, "guidance", "params.guidance"),
                 seed(p),
