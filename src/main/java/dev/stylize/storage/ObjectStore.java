@@ -148,15 +148,7 @@ public final class ObjectStore implements AutoCloseable {
             if (userMetadata != null && !userMetadata.isEmpty()) {
                 b.userMetadata(userMetadata);
             }
-            try {
-                client.putObject(b.build());
-            } catch (ErrorResponseException e) {
-                if (status(e) == 404) {
-                    throw new StylizeException(ErrorCode.OBJECT_NOT_FOUND,
-                            "bucket '" + bucket + "' does not exist (writing '" + key + "')", e);
-                }
-                throw e;
-            }
+            putObject(b.build());
             return null;
         });
     }
@@ -213,16 +205,23 @@ public final class ObjectStore implements AutoCloseable {
                 if (contentType != null) {
                     b.contentType(contentType);
                 }
-                client.putObject(b.build());
-            } catch (ErrorResponseException e) {
-                if (status(e) == 404) {
-                    throw new StylizeException(ErrorCode.OBJECT_NOT_FOUND,
-                            "bucket '" + bucket + "' does not exist (writing '" + key + "')", e);
-                }
-                throw e;
+                putObject(b.build());
             }
             return null;
         });
+    }
+
+    /** A write into a bucket that does not exist is OBJECT_NOT_FOUND, naming both. */
+    private void putObject(PutObjectArgs args) throws Exception {
+        try {
+            client.putObject(args);
+        } catch (ErrorResponseException e) {
+            if (status(e) == 404) {
+                throw new StylizeException(ErrorCode.OBJECT_NOT_FOUND,
+                        "bucket '" + args.bucket() + "' does not exist (writing '" + args.object() + "')", e);
+            }
+            throw e;
+        }
     }
 
     /** Creates the bucket unless it exists. */
