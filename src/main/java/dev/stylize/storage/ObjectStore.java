@@ -279,7 +279,7 @@ public final class ObjectStore implements AutoCloseable {
                 last = e;
                 if (attempt < retry.maxAttempts()) {
                     Duration wait = retry.backoffAfter(attempt);
-                    LOG.debugf("S3 %s %s failed (attempt %d/%d, retrying in %d ms): %s", op, what, attempt,
+                    LOG.warnf("S3 %s %s failed (attempt %d/%d, retrying in %d ms): %s", op, what, attempt,
                             retry.maxAttempts(), wait.toMillis(), describe(e));
                     try {
                         Thread.sleep(wait.toMillis());

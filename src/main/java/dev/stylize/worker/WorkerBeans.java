@@ -3,12 +3,14 @@ package dev.stylize.worker;
 import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.storage.BucketPolicy;
 import dev.stylize.storage.ObjectStore;
+import dev.stylize.storage.RetryPolicy;
 import dev.stylize.storage.S3Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the plain classes (storage, job service) into CDI. */
 @ApplicationScoped
@@ -18,7 +20,8 @@ public class WorkerBeans {
     ObjectStore objectStore(WorkerConfig config) {
         WorkerConfig.S3 s3 = config.s3();
         return new ObjectStore(new S3Settings(s3.endpoint(), s3.publicEndpoint().orElse(null), s3.accessKey(),
-                s3.secretKey(), s3.region()));
+                s3.secretKey(), s3.region()),
+                new RetryPolicy(s3.retryAttempts(), Duration.ofMillis(500), s3.retryMaxBackoff()));
     }
 
     void closeStore(@Disposes ObjectStore store) {

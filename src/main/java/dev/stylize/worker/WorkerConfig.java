@@ -75,5 +75,15 @@ public interface WorkerConfig {
         @WithName("presign-ttl")
         @WithDefault("PT1H")
         Duration presignTtl();
+
+        /**
+         * Tries per S3 call before a job fails with STORAGE_UNAVAILABLE; waits double from 0.5 s up to
+         * {@link #retryMaxBackoff()} (the defaults ride out about 35 s of S3 downtime).
+         */
+        @WithDefault("8")
+        int retryAttempts();
+
+        @WithDefault("PT10S")
+        Duration retryMaxBackoff();
     }
 }

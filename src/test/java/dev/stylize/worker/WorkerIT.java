@@ -412,6 +412,25 @@ class WorkerIT {
         }
     }
 
+    @Test
+    void i_anS3OutageMidJobIsRiddenOut() throws Exception {
+        try (WorkerProcess w = worker("s3-outage", slowModels, List.of(), Map.of())) {
+            String id = jobId("s3-outage");
+            kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":12"));
+            kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
+            stack.s3().stop();
+            try {
+                // Longer than the job's remaining steps: the upload meets a stopped S3 server.
+                Thread.sleep(12_000);
+            } finally {
+                stack.s3().restart();
+            }
+            ResultEvent r = kafka.awaitResult(id, RESULT_TIMEOUT);
+            fetchOutput(r);
+            assertTrue(Files.readString(w.log()).contains("retrying in"), "the worker retried against a stopped S3");
+        }
+    }
+
     /** End-to-end overhead: submit→result latency minus the pipeline's own phases (encode, denoise, decode). */
     static void reportOverhead(String label, ResultEvent r, long latencyMs) {
         Map<dev.stylize.job.Phase, Long> t = r.timings();
