@@ -4,17 +4,15 @@ import java.util.Locale;
 
 /** Image format of a job's output, lowercase on the wire ({@code output.format}). */
 public enum OutputFormat {
-    PNG("image/png", true),
-    JPEG("image/jpeg", true),
-    /** Part of the contract, but this build's encoder cannot write it: requests asking for it are rejected. */
-    WEBP("image/webp", false);
+    PNG("image/png"),
+    JPEG("image/jpeg"),
+    /** Lossless WebP. */
+    WEBP("image/webp");
 
     private final String contentType;
-    private final boolean available;
 
-    OutputFormat(String contentType, boolean available) {
+    OutputFormat(String contentType) {
         this.contentType = contentType;
-        this.available = available;
     }
 
     /** The name used on the wire and by {@code ImageEncoder}: "png", "jpeg", "webp". */
@@ -24,10 +22,5 @@ public enum OutputFormat {
 
     public String contentType() {
         return contentType;
-    }
-
-    /** False when this build cannot encode the format. */
-    public boolean available() {
-        return available;
     }
 }

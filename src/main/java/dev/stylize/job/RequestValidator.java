@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  *       contains "..", a target in variation mode or a missing one in the others, a missing inpaint mask or a
  *       mask in a mode that does not use one, an oversized prompt;</li>
  *   <li>PARAM_OUT_OF_RANGE: parameters, reference count and weights (ParamResolver's ranges);</li>
- *   <li>UNSUPPORTED_FORMAT: an output format this build cannot write (webp).</li>
  * </ul>
  */
 public final class RequestValidator {
@@ -145,10 +144,6 @@ public final class RequestValidator {
         if (prefix.startsWith("/") || prefix.contains("..")) {
             throw invalid("output.prefix must be relative: no leading '/' and no '..', got "
                     + RequestReader.quote(prefix));
-        }
-        if (!out.format().available()) {
-            throw new StylizeException(ErrorCode.UNSUPPORTED_FORMAT,
-                    out.format().wireName() + " output is not available in this build (output.format: png or jpeg)");
         }
     }
 

@@ -120,6 +120,11 @@ class WorkerIT {
     }
 
     static String request(String jobId, String mode, String refKey, String targetKey, String maskKey, String params) {
+        return request(jobId, mode, refKey, targetKey, maskKey, params, "png");
+    }
+
+    static String request(String jobId, String mode, String refKey, String targetKey, String maskKey, String params,
+            String format) {
         StringBuilder sb = new StringBuilder("{\"schemaVersion\":1,\"jobId\":\"").append(jobId)
                 .append("\",\"mode\":\"").append(mode).append("\",\"reference\":[{\"bucket\":\"").append(BUCKET)
                 .append("\",\"key\":\"").append(refKey).append("\"}]");
@@ -130,7 +135,8 @@ class WorkerIT {
             sb.append(",\"mask\":{\"bucket\":\"").append(BUCKET).append("\",\"key\":\"").append(maskKey).append("\"}");
         }
         sb.append(",\"params\":{").append(params).append("}");
-        sb.append(",\"output\":{\"bucket\":\"").append(BUCKET).append("\",\"prefix\":\"it/out\",\"format\":\"png\"}}");
+        sb.append(",\"output\":{\"bucket\":\"").append(BUCKET).append("\",\"prefix\":\"it/out\",\"format\":\"")
+                .append(format).append("\"}}");
         return sb.toString();
     }
 
@@ -168,7 +174,7 @@ class WorkerIT {
             kafka.submit(outpaint, request(outpaint, "outpaint", "in/a.png", "in/b.png", null,
                     "\"steps\":3,\"pasteBack\":false,\"outpaint\":{\"left\":0,\"right\":32,\"top\":0,\"bottom\":16}"));
             kafka.submit(restyle, request(restyle, "restyle", "in/a.png", "in/b.png", null, "\"steps\":5"));
-            kafka.submit(variation, request(variation, "variation", "in/a.png", null, null, "\"steps\":3"));
+            kafka.submit(variation, request(variation, "variation", "in/a.png", null, null, "\"steps\":3", "webp"));
 
             // composite: the oracle on the [A|B] canvas, B's half.
             RgbImage out = fetchOutput(rc);
@@ -218,7 +224,10 @@ class WorkerIT {
 
             RgbImage rs = fetchOutput(kafka.awaitResult(restyle, RESULT_TIMEOUT));
             TestImages.assertColour(rs, 50, 30, RED, 1);
-            RgbImage vr = fetchOutput(kafka.awaitResult(variation, RESULT_TIMEOUT));
+            ResultEvent vres = kafka.awaitResult(variation, RESULT_TIMEOUT);
+            assertEquals("image/webp", vres.outputs().get(0).contentType());
+            assertTrue(vres.outputs().get(0).key().endsWith("/output.webp"));
+            RgbImage vr = fetchOutput(vres);
             assertEquals(64, vr.width());
             TestImages.assertColour(vr, 10, 10, RED, 1);
 
