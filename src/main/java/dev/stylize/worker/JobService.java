@@ -1,12 +1,9 @@
 package dev.stylize.worker;
 
-import dev.stylize.imaging.ImageDecoder;
 import dev.stylize.imaging.ImageEncoder;
-import dev.stylize.imaging.RgbImage;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobRequest;
-import dev.stylize.job.JobRequest.ObjectRef;
 import dev.stylize.job.JobRequest.ReferenceRef;
 import dev.stylize.job.ModelInfo;
 import dev.stylize.job.OutputInfo;
@@ -16,7 +13,6 @@ import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.ResultEvent;
 import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.GaussianNoise;
-import dev.stylize.pipeline.Reference;
 import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.pipeline.StylizeRequest;
 import dev.stylize.pipeline.StylizeResult;
@@ -26,7 +22,6 @@ import dev.stylize.runtime.Sha256;
 import dev.stylize.storage.BucketPolicy;
 import dev.stylize.storage.ObjectStore;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +58,7 @@ public final class JobService {
     private final WorkerConfig config;
     private final ShutdownState shutdown;
     private final Clock clock;
+    private final InputFetcher inputs;
 
     public JobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
             CancellationRegistry cancellations, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown,
@@ -76,6 +72,7 @@ public final class JobService {
         this.config = config;
         this.shutdown = shutdown;
         this.clock = clock;
+        this.inputs = new InputFetcher(store, config);
     }
 
     public void process(String key, byte[] value) {
@@ -171,19 +168,12 @@ public final class JobService {
         String jobId = req.jobId();
         ProgressReporter progress = new ProgressReporter(jobId, attempt, layout, timings, events, store, metrics);
         progress.phase(Phase.FETCHING);
-        List<Reference> refs = new ArrayList<>();
-        for (ReferenceRef r : req.reference()) {
-            RgbImage image = fetchImage(r.image());
-            RgbImage mask = r.mask() == null ? null : fetchImage(r.mask());
-            refs.add(new Reference(image, r.weightOrDefault(), mask));
-        }
-        RgbImage target = req.target() == null ? null : fetchImage(req.target());
-        RgbImage mask = req.mask() == null ? null : fetchImage(req.mask());
-        control.checkpoint();
-
         ResolvedParams params = ParamResolver.resolve(req.mode(), req.jobParams(),
                 pipeline.models().has(Component.DEV_TRANSFORMER), GaussianNoise.seedFromJobId(jobId));
-        StylizeResult result = pipeline.run(new StylizeRequest(jobId, refs, target, mask, req.prompt(), params),
+        InputFetcher.Inputs in = inputs.fetch(req, params);
+        control.checkpoint();
+
+        StylizeResult result = pipeline.run(new StylizeRequest(jobId, in.references(), in.target(), in.mask(), req.prompt(), params),
                 control, progress);
         metrics.pipeline(result.timingsMs());
         LOG.infof("job=%s stages=%s canvas=%dx%d tokens=%d+%d", jobId, result.timingsMs(), result.canvasWidth(),
@@ -245,15 +235,6 @@ public final class JobService {
             buckets.check(req.mask().bucket());
         }
         buckets.check(req.output().bucket());
-    }
-
-    private RgbImage fetchImage(ObjectRef ref) {
-        byte[] bytes = store.get(ref.bucket(), ref.key(), config.maxObjectBytes());
-        try {
-            return ImageDecoder.decode(bytes, config.maxInputPixels());
-        } catch (StylizeException e) {
-            throw new StylizeException(e.code(), ref.bucket() + "/" + ref.key() + ": " + e.getMessage(), e);
-        }
     }
 
     private String presign(String bucket, String key) {
