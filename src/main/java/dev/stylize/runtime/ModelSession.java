@@ -12,12 +12,18 @@ import dev.stylize.job.StylizeException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * One component's ONNX session, addressed by canonical tensor roles. Inputs are built in the dtype
  * the graph declares ({@link #input}); outputs come back as float32.
+ *
+ * <p>Closing never frees the native session under a running {@link #run}: runs are counted, a run
+ * after close is refused, and the session is freed only once the runs in flight have returned.
  */
 public final class ModelSession implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ModelSession.class);
+
     private final Component component;
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -29,6 +35,8 @@ public final class ModelSession implements AutoCloseable {
     private final SessionObserver observer;
     private final java.util.concurrent.atomic.LongAdder runNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
+    private final InFlightCalls inFlight = new InFlightCalls();
+    private boolean freed; // guarded by this
 
     ModelSession(Component component, OrtEnvironment env, OrtSession session, Provider provider,
             Map<String, String> inputNames, Map<String, String> outputNames, SessionObserver observer)
@@ -76,37 +84,67 @@ public final class ModelSession implements AutoCloseable {
         return input(role, shape).writeInts(ids);
     }
 
-    /** Runs the graph; returns every mapped output by role as float32. */
+    /**
+     * Runs the graph; returns every mapped output by role as float32. Fails with CANCELLED if the
+     * job was cancelled or the model set was closed (see {@link ModelSet#close(java.time.Duration)}).
+     */
     public Map<String, float[]> run(Map<String, HostTensor> inputs, RunControl control) {
         control.checkpoint();
-        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
-        inputs.forEach((role, t) -> feed.put(nameOf(role), t.onnx()));
-        if (observer != null) {
-            Map<String, float[]> copies = new LinkedHashMap<>();
-            Map<String, long[]> shapes = new LinkedHashMap<>();
-            inputs.forEach((role, t) -> {
-                copies.put(role, t.toFloats());
-                shapes.put(role, t.shape());
-            });
-            observer.onRun(component, copies, shapes);
+        if (!inFlight.enter()) {
+            throw closedError(component.key() + " run");
         }
-        long t0 = System.nanoTime();
-        try (OrtSession.Result result = session.run(feed, control.runOptions())) {
-            runNanos.add(System.nanoTime() - t0);
-            runs.increment();
-            Map<String, float[]> out = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : outputNames.entrySet()) {
-                OnnxValue v = result.get(e.getValue()).orElseThrow();
-                out.put(e.getKey(), toFloats((OnnxTensor) v));
-            }
-            return out;
-        } catch (OrtException e) {
-            if (control.isCancelled()) {
-                throw new StylizeException(ErrorCode.CANCELLED, "job cancelled during " + component.key());
-            }
-            throw new StylizeException(ErrorCode.INFERENCE_FAILED,
-                    component.key() + " failed: " + e.getMessage(), e);
+        try {
+            return runHeld(inputs, control);
+        } finally {
+            inFlight.exit();
         }
+    }
+
+    /** The run proper; the session is held ({@link #inFlight}) for all of it. */
+    private Map<String, float[]> runHeld(Map<String, HostTensor> inputs, RunControl control) {
+        // Held from here to the end, so that closing the control meanwhile cannot free them.
+        OrtSession.RunOptions options = control.acquireRunOptions();
+        try {
+            Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+            inputs.forEach((role, t) -> feed.put(nameOf(role), t.onnx()));
+            if (observer != null) {
+                Map<String, float[]> copies = new LinkedHashMap<>();
+                Map<String, long[]> shapes = new LinkedHashMap<>();
+                inputs.forEach((role, t) -> {
+                    copies.put(role, t.toFloats());
+                    shapes.put(role, t.shape());
+                });
+                observer.onRun(component, copies, shapes);
+            }
+            long t0 = System.nanoTime();
+            try (OrtSession.Result result = session.run(feed, options)) {
+                runNanos.add(System.nanoTime() - t0);
+                runs.increment();
+                Map<String, float[]> out = new LinkedHashMap<>();
+                for (Map.Entry<String, String> e : outputNames.entrySet()) {
+                    OnnxValue v = result.get(e.getValue()).orElseThrow();
+                    out.put(e.getKey(), toFloats((OnnxTensor) v));
+                }
+                return out;
+            } catch (OrtException e) {
+                if (control.isCancelled()) {
+                    throw new StylizeException(ErrorCode.CANCELLED, "job cancelled during " + component.key());
+                }
+                throw new StylizeException(ErrorCode.INFERENCE_FAILED,
+                        component.key() + " failed: " + e.getMessage(), e);
+            }
+        } finally {
+            control.releaseRunOptions();
+        }
+    }
+
+    /**
+     * What a run (or tokenizer call) that starts after close gets. CANCELLED, not a failure: in the
+     * worker, models close only at shutdown, and a job stopped by shutdown must be redelivered
+     * (JobService does that for CANCELLED during shutdown) rather than reported FAILED.
+     */
+    static StylizeException closedError(String what) {
+        return new StylizeException(ErrorCode.CANCELLED, "model set closed (shutting down): " + what + " refused");
     }
 
     /** Total time spent inside session.run since load (benchmarks). */
@@ -141,12 +179,44 @@ public final class ModelSession implements AutoCloseable {
         return n;
     }
 
-    @Override
-    public void close() {
+    /** Runs in flight now (started and not yet returned). */
+    int runsInFlight() {
+        return inFlight.count();
+    }
+
+    /** From now on {@link #run} fails with CANCELLED; runs already in flight go on. */
+    void refuseNewRuns() {
+        inFlight.refuseNew();
+    }
+
+    /**
+     * Refuses new runs, waits for those in flight until {@code deadlineNanos}, then frees the
+     * session. If some are still running it is left open (a leak at exit, not a crash); false then.
+     * Calling it again after such a timeout tries again.
+     */
+    synchronized boolean closeBy(long deadlineNanos) {
+        if (freed) {
+            return true;
+        }
+        inFlight.refuseNew();
+        if (!inFlight.awaitNone(deadlineNanos)) {
+            return false;
+        }
+        freed = true;
         try {
             session.close();
         } catch (OrtException e) {
             // closing is best effort
+        }
+        return true;
+    }
+
+    /** {@link #closeBy} with {@link ModelSet#DEFAULT_CLOSE_TIMEOUT}; logs an ERROR if the session was left open. */
+    @Override
+    public void close() {
+        if (!closeBy(System.nanoTime() + ModelSet.DEFAULT_CLOSE_TIMEOUT.toNanos())) {
+            LOG.errorf("component=%s: %d run(s) still in flight after %s; session left open, not freed under them",
+                    component.key(), inFlight.count(), ModelSet.DEFAULT_CLOSE_TIMEOUT);
         }
     }
 }

@@ -8,7 +8,10 @@ import dev.stylize.job.ErrorCode;
 import dev.stylize.job.StylizeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -16,13 +19,24 @@ import org.jboss.logging.Logger;
 /**
  * The one place that creates ONNX Runtime sessions: every component of a model directory, each on
  * its configured execution provider, validated against the tensor contract before first use.
+ *
+ * <p>Closing frees a session or tokenizer only after every call in flight on it has returned (see
+ * {@link #close(Duration)}); freeing one under a running kernel crashes the process.
  */
 public final class ModelSet implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelSet.class);
 
+    /**
+     * How long {@link #close()} waits for runs in flight. Long enough for a cancelled run to stop
+     * and for an uncancelled VAE decode or transformer step on a GPU; the caller that knows better
+     * (the worker, from its config) passes its own to {@link #close(Duration)}.
+     */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
     private final ModelDirectory directory;
     private final Map<Component, ModelSession> sessions;
     private final Map<Component, PromptTokenizer> tokenizers = new java.util.concurrent.ConcurrentHashMap<>();
+    private boolean closed; // guarded by this; no tokenizer is loaded after close
 
     private ModelSet(ModelDirectory directory, Map<Component, ModelSession> sessions) {
         this.directory = directory;
@@ -157,24 +171,86 @@ public final class ModelSet implements AutoCloseable {
         return Optional.ofNullable(sessions.get(c));
     }
 
-    /** The component's tokenizer (from the manifest), loaded once and padded to {@code length}. */
+    /**
+     * The component's tokenizer (from the manifest), loaded once and padded to {@code length}.
+     * After close, loading one fails with CANCELLED; one already loaded refuses {@code encode}.
+     */
     public PromptTokenizer tokenizer(Component c, int length) {
-        return tokenizers.computeIfAbsent(c, k -> {
-            String file = directory.spec(k) == null ? null : directory.spec(k).tokenizer();
-            if (file == null) {
-                throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, k.key() + " has no tokenizer in the manifest");
+        PromptTokenizer loaded = tokenizers.get(c);
+        if (loaded != null) {
+            return loaded;
+        }
+        // Loading and close are serialised, so close sees (and frees) every tokenizer ever loaded.
+        synchronized (this) {
+            if (closed) {
+                throw ModelSession.closedError(c.key() + " tokenizer");
             }
-            try {
-                return PromptTokenizer.load(directory.path(file), length);
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, "cannot load " + file + ": " + e.getMessage(), e);
-            }
-        });
+            return tokenizers.computeIfAbsent(c, k -> loadTokenizer(k, length));
+        }
     }
 
+    private PromptTokenizer loadTokenizer(Component c, int length) {
+        String file = directory.spec(c) == null ? null : directory.spec(c).tokenizer();
+        if (file == null) {
+            throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, c.key() + " has no tokenizer in the manifest");
+        }
+        try {
+            return PromptTokenizer.load(directory.path(file), length);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, "cannot load " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */
     @Override
     public void close() {
-        sessions.values().forEach(ModelSession::close);
-        tokenizers.values().forEach(PromptTokenizer::close);
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Closes the set without ever freeing a session (or tokenizer) under a call that is still
+     * running on it. New runs are refused at once (CANCELLED); runs in flight are not stopped (the
+     * caller decides that, by cancelling their jobs) but waited for, up to {@code timeout} in all.
+     * What is still busy then is left open and logged at ERROR: a leak at exit rather than a crash.
+     * Calling it again later frees what has since become idle.
+     *
+     * @return true if everything was freed
+     */
+    public boolean close(Duration timeout) {
+        synchronized (this) {
+            closed = true;
+        }
+        // Refuse everywhere first, so no run starts on one component while we wait for another.
+        sessions.values().forEach(ModelSession::refuseNewRuns);
+        tokenizers.values().forEach(PromptTokenizer::refuseNewCalls);
+        int busy = sessions.values().stream().mapToInt(ModelSession::runsInFlight).sum()
+                + tokenizers.values().stream().mapToInt(PromptTokenizer::callsInFlight).sum();
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        List<String> leftOpen = new ArrayList<>();
+        int stillRunning = 0;
+        for (ModelSession s : sessions.values()) {
+            if (!s.closeBy(deadline)) {
+                leftOpen.add(s.component().key());
+                stillRunning += s.runsInFlight();
+            }
+        }
+        for (Map.Entry<Component, PromptTokenizer> e : tokenizers.entrySet()) {
+            if (!e.getValue().closeBy(deadline)) {
+                leftOpen.add(e.getKey().key() + " tokenizer");
+                stillRunning += e.getValue().callsInFlight();
+            }
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (!leftOpen.isEmpty()) {
+            LOG.errorf("models=%s close: %d call(s) still in flight after %d ms (timeout %s); left open, not freed: %s",
+                    directory.manifest().id(), stillRunning, ms, timeout, String.join(", ", leftOpen));
+            return false;
+        }
+        if (busy > 0) {
+            LOG.infof("models=%s close waited %d ms for %d in-flight call(s) to return", directory.manifest().id(), ms,
+                    busy);
+        }
+        return true;
     }
 }

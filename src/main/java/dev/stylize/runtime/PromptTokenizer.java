@@ -9,6 +9,7 @@ import java.util.Map;
 /**
  * A HuggingFace tokenizer.json from the model directory, padded/truncated to a fixed length.
  * DJL ignores the padding strategy in the JSON, so length and padding are set here explicitly.
+ * Like {@link ModelSession}, it frees its native tokenizer only once no {@link #encode} is running.
  */
 public final class PromptTokenizer implements AutoCloseable {
     static {
@@ -17,6 +18,8 @@ public final class PromptTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int length;
+    private final InFlightCalls inFlight = new InFlightCalls();
+    private boolean freed; // guarded by this
 
     private PromptTokenizer(HuggingFaceTokenizer tokenizer, int length) {
         this.tokenizer = tokenizer;
@@ -33,8 +36,16 @@ public final class PromptTokenizer implements AutoCloseable {
 
     /** Token ids, exactly {@code length} of them. */
     public long[] encode(String text) {
-        Encoding e = tokenizer.encode(text);
-        long[] ids = e.getIds();
+        if (!inFlight.enter()) {
+            throw ModelSession.closedError("tokenizer call");
+        }
+        long[] ids;
+        try {
+            Encoding e = tokenizer.encode(text);
+            ids = e.getIds();
+        } finally {
+            inFlight.exit();
+        }
         if (ids.length != length) {
             long[] fixed = new long[length];
             System.arraycopy(ids, 0, fixed, 0, Math.min(length, ids.length));
@@ -43,8 +54,31 @@ public final class PromptTokenizer implements AutoCloseable {
         return ids;
     }
 
+    int callsInFlight() {
+        return inFlight.count();
+    }
+
+    void refuseNewCalls() {
+        inFlight.refuseNew();
+    }
+
+    /** As {@link ModelSession#closeBy}: frees only when no encode is running by the deadline. */
+    synchronized boolean closeBy(long deadlineNanos) {
+        if (freed) {
+            return true;
+        }
+        inFlight.refuseNew();
+        if (!inFlight.awaitNone(deadlineNanos)) {
+            return false;
+        }
+        freed = true;
+        tokenizer.close();
+        return true;
+    }
+
+    /** {@link #closeBy} with {@link ModelSet#DEFAULT_CLOSE_TIMEOUT}; left open if an encode is still running. */
     @Override
     public void close() {
-        tokenizer.close();
+        closeBy(System.nanoTime() + ModelSet.DEFAULT_CLOSE_TIMEOUT.toNanos());
     }
 }

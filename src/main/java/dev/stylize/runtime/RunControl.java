@@ -9,11 +9,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Cancellation of one job: checked between steps, and forwarded into a running {@code session.run}
  * through ONNX Runtime's terminate flag so a long step stops within milliseconds.
+ *
+ * <p>The native run options are freed only when no run uses them: {@link #close()} during a run
+ * defers the free to the end of that run, and {@link #cancel()} never touches them once freed.
  */
 public final class RunControl implements AutoCloseable {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final OrtSession.RunOptions runOptions;
+    // All three guarded by this. Runs take the monitor twice per session.run: negligible next to a step.
+    private int runsUsingOptions;
     private boolean closed;
+    private boolean freed;
 
     public RunControl() {
         try {
@@ -25,7 +31,8 @@ public final class RunControl implements AutoCloseable {
 
     /** Safe from any thread, also after the job ended and this control was closed. */
     public synchronized void cancel() {
-        if (cancelled.compareAndSet(false, true) && !closed) {
+        // Also after close() while a run is still in flight: that run should stop too.
+        if (cancelled.compareAndSet(false, true) && !freed) {
             try {
                 runOptions.setTerminate(true);
             } catch (OrtException e) {
@@ -45,14 +52,39 @@ public final class RunControl implements AutoCloseable {
         }
     }
 
-    OrtSession.RunOptions runOptions() {
+    /**
+     * The run options for one {@code session.run}; pair with {@link #releaseRunOptions()}. A run
+     * with a closed control is a caller bug (its job has ended): INTERNAL.
+     */
+    synchronized OrtSession.RunOptions acquireRunOptions() {
+        if (closed) {
+            throw new StylizeException(ErrorCode.INTERNAL, "run control used after its job ended");
+        }
+        runsUsingOptions++;
         return runOptions;
     }
 
+    synchronized void releaseRunOptions() {
+        runsUsingOptions--;
+        if (closed && runsUsingOptions == 0) {
+            free();
+        }
+    }
+
+    /** Frees the run options now, or when the last run using them returns. */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            if (runsUsingOptions == 0) {
+                free();
+            }
+        }
+    }
+
+    private void free() {
+        if (!freed) {
+            freed = true;
             runOptions.close();
         }
     }
