@@ -32,10 +32,10 @@ public final class WorkerProcess implements AutoCloseable {
 
     /**
      * Starts {@code serve} with the given environment (KAFKA_BOOTSTRAP_SERVERS, S3_*, ...) and JVM
-     * options; output goes to {@code log}.
+     * options; output goes to {@code log}. The HTTP port is a free one unless the environment sets HTTP_PORT.
      */
     public static WorkerProcess start(Map<String, String> env, List<String> jvmOptions, Path log) throws IOException {
-        int port = freePort();
+        int port = env.containsKey("HTTP_PORT") ? Integer.parseInt(env.get("HTTP_PORT")) : freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);

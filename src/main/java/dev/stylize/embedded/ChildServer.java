@@ -41,6 +41,34 @@ public abstract class ChildServer implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process keeps its sockets but answers nothing, as a hung server or a stalled VM does. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        Process p = process.get();
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("not running");
+        }
+        try {
+            int rc = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("kill -" + name + " " + p.pid() + " exited with " + rc);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Stops (if running) and starts again with the same data, ports and credentials. */
     public void restart() {
         stop();

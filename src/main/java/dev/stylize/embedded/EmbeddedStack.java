@@ -3,6 +3,7 @@ package dev.stylize.embedded;
 import dev.stylize.messaging.TopicDefinition;
 import dev.stylize.messaging.TopicDefinitions;
 import dev.stylize.storage.ObjectStore;
+import dev.stylize.worker.WorkerConfig;
 import dev.stylize.storage.S3Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,8 @@ import org.jboss.logging.Logger;
  * bound to 127.0.0.1, in one data dir ({@code kafka/}, {@code s3/}). Every topic of
  * {@link TopicDefinitions} is created (replicas and min.insync.replicas capped at 1, other configs
  * as defined; a topic that exists keeps its configs, and gains partitions when it has fewer than
- * defined), and the bucket {@value #DEFAULT_BUCKET}.
+ * defined), the bucket {@value #DEFAULT_BUCKET} and the worker's state bucket
+ * ({@value dev.stylize.worker.WorkerConfig#DEFAULT_STATE_BUCKET}).
  *
  * <p>{@link #close()} stops both (controlled broker shutdown) and deletes a temporary data dir; a
  * JVM shutdown hook does the same on Ctrl-C or SIGTERM. If this JVM dies abruptly (SIGKILL) the
@@ -134,6 +136,7 @@ public final class EmbeddedStack implements AutoCloseable {
             stack.createTopics();
             try (ObjectStore store = new ObjectStore(stack.s3Settings())) {
                 store.ensureBucket(DEFAULT_BUCKET);
+                store.ensureBucket(WorkerConfig.DEFAULT_STATE_BUCKET);
             }
         } catch (RuntimeException e) {
             stack.close();

@@ -32,6 +32,8 @@ public enum ErrorCode {
     // execution
     DEADLINE_EXPIRED,
     MAX_ATTEMPTS_EXCEEDED,
+    /** A request under the id of a job that already succeeded with a different request (dead letter only). */
+    JOB_ID_CONFLICT,
     INFERENCE_FAILED,
     CANCELLED,
     INTERNAL;

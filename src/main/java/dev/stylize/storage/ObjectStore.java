@@ -28,7 +28,6 @@ import java.util.HexFormat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,6 +48,7 @@ import org.jboss.logging.Logger;
 public final class ObjectStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final Duration MAX_PRESIGN_TTL = Duration.ofDays(7);
+    public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(5);
 
     private final S3Settings settings;
     private final RetryPolicy retry;
@@ -61,12 +61,21 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public ObjectStore(S3Settings settings, RetryPolicy retry) {
+        this(settings, retry, DEFAULT_IO_TIMEOUT);
+    }
+
+    /**
+     * @param ioTimeout longest wait for a connection, or for the next bytes of a request or answer: a frozen
+     *                  server is noticed (and the call retried) after this long, whatever the object's size
+     */
+    public ObjectStore(S3Settings settings, RetryPolicy retry, Duration ioTimeout) {
         this.settings = settings;
         this.retry = retry;
         this.client = MinioClient.builder().endpoint(settings.endpoint()).region(settings.region())
                 .credentials(settings.accessKey(), settings.secretKey()).build();
-        // The client's defaults wait 5 minutes to connect; a dead server should fail fast and be retried.
-        client.setTimeout(TimeUnit.SECONDS.toMillis(3), TimeUnit.SECONDS.toMillis(60), TimeUnit.SECONDS.toMillis(60));
+        // The client's defaults wait minutes; a dead or frozen server should fail fast and be retried.
+        long ms = ioTimeout.toMillis();
+        client.setTimeout(ms, ms, ms);
         this.publicSigner = settings.publicEndpoint() == null ? null
                 : MinioClient.builder().endpoint(settings.publicEndpoint()).region(settings.region())
                         .credentials(settings.accessKey(), settings.secretKey()).build();
@@ -222,6 +231,20 @@ public final class ObjectStore implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Removes the object; removing one that does not exist is not an error (S3 semantics). */
+    public void delete(String bucket, String key) {
+        withRetry("delete", bucket, key, () -> {
+            client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
+    /** Whether the bucket exists (false on 404; other faults as every call). */
+    public boolean bucketExists(String bucket) {
+        return withRetry("bucketExists", bucket, null,
+                () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
     }
 
     /** Creates the bucket unless it exists. */

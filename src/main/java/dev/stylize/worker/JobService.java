@@ -9,6 +9,7 @@ import dev.stylize.job.ModelInfo;
 import dev.stylize.job.OutputInfo;
 import dev.stylize.job.ParamResolver;
 import dev.stylize.job.Phase;
+import dev.stylize.job.Printable;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.ResultEvent;
 import dev.stylize.job.StylizeException;
@@ -17,35 +18,47 @@ import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.pipeline.StylizeRequest;
 import dev.stylize.pipeline.StylizeResult;
 import dev.stylize.runtime.Component;
-import dev.stylize.runtime.RunControl;
 import dev.stylize.runtime.Sha256;
 import dev.stylize.storage.BucketPolicy;
 import dev.stylize.storage.ObjectStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * One delivery of a request, from bytes to a published terminal result: validate, check deadline,
- * cancellation and attempt cap, answer from an existing verified output, else fetch, run the
- * pipeline, upload and publish. Every outcome ends in exactly one result event, except a job
- * interrupted by shutdown, which ends in {@link ShutdownInterruption} so its offset is not committed.
+ * One delivery of a request, from bytes to a published terminal result:
+ *
+ * <ol>
+ *   <li>read and validate it (a request that cannot be read goes to the dead-letter topic);</li>
+ *   <li>answer from the job's recorded success, if it has one (a different request under that id is a
+ *       conflict, dead-lettered, never answered under the job's key);</li>
+ *   <li>deadline, cancellation, buckets, attempt cap;</li>
+ *   <li>fetch, run the pipeline, upload, record the success, publish — transient faults retried within
+ *       the retry budget, the deadline enforced throughout.</li>
+ * </ol>
+ *
+ * Every delivery ends in exactly one result event or dead letter ({@link Delivery.Outcome#ANSWERED}),
+ * except a job given up by shutdown or a rebalance ({@link Delivery.Outcome#GIVEN_UP}): no result and
+ * its record must not be committed.
  */
 public final class JobService {
     private static final Logger LOG = Logger.getLogger(JobService.class);
     static final String META_SHA256 = "sha256";
-    static final String META_SEED = "seed";
-    static final String META_WIDTH = "width";
-    static final String META_HEIGHT = "height";
 
-    /** Thrown when shutdown cancelled a running job: no result, no commit, the job is redelivered. */
+    /** Thrown when shutdown stopped a job: no result, no commit, the job is redelivered. */
     public static final class ShutdownInterruption extends RuntimeException {
-        ShutdownInterruption(String jobId) {
-            super("job " + jobId + " interrupted by shutdown; it will be redelivered");
+        public ShutdownInterruption(String jobId) {
+            super("job " + Printable.of(jobId) + " interrupted by shutdown; it will be redelivered");
         }
     }
 
@@ -53,128 +66,219 @@ public final class JobService {
     private final ObjectStore store;
     private final BucketPolicy buckets;
     private final JobEvents events;
-    private final CancellationRegistry cancellations;
+    private final RunningJobs running;
     private final WorkerMetrics metrics;
     private final WorkerConfig config;
     private final ShutdownState shutdown;
     private final Clock clock;
     private final InputFetcher inputs;
+    private final JobState state;
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stylize-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     public JobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
-            CancellationRegistry cancellations, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown,
-            Clock clock) {
+            RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown, Clock clock) {
         this.pipeline = pipeline;
         this.store = store;
         this.buckets = buckets;
         this.events = events;
-        this.cancellations = cancellations;
+        this.running = running;
         this.metrics = metrics;
         this.config = config;
         this.shutdown = shutdown;
         this.clock = clock;
         this.inputs = new InputFetcher(store, config);
+        this.state = new JobState(store, config.state().bucket(), config.state().prefix());
     }
 
-    public void process(String key, byte[] value) {
-        if (shutdown.isShuttingDown()) {
-            throw new ShutdownInterruption(key); // stop taking jobs: leave it uncommitted for another pod
-        }
-        JobRequest request;
+    /**
+     * Processes one record; {@code value} may be null (a tombstone). Returns normally with the
+     * delivery finished, or throws {@link ShutdownInterruption}.
+     */
+    public void process(String key, byte[] value, Delivery delivery) {
         try {
-            request = JobJson.parseRequest(value);
-        } catch (StylizeException e) {
-            LOG.warnf("job=%s phase=REJECTED code=%s message=%s", key, e.code(), e.getMessage());
-            events.deadLetter(key, value, e.code(), e.getMessage());
-            // With a readable job id the client following results learns why, too.
-            JobJson.peekJobId(value).ifPresent(jobId -> publish(failed(jobId, 1, e.code(), e.getMessage(), Map.of(), null)));
-            metrics.rejected(e.code());
-            return;
-        }
-        MDC.put("jobId", request.jobId());
-        try {
-            run(request);
-        } finally {
-            MDC.remove("jobId");
+            if (shutdown.isShuttingDown()) {
+                throw new ShutdownInterruption(key); // stop taking jobs: leave it uncommitted for another pod
+            }
+            JobRequest request;
+            try {
+                if (value == null) {
+                    throw new StylizeException(ErrorCode.INVALID_JSON, "the record has no value (a tombstone)");
+                }
+                request = JobJson.parseRequest(value);
+            } catch (StylizeException e) {
+                reject(key, value, e, delivery);
+                delivery.finish(Delivery.Outcome.ANSWERED);
+                return;
+            }
+            MDC.put("jobId", request.jobId());
+            try {
+                delivery.finish(run(request, value, delivery));
+            } finally {
+                MDC.remove("jobId");
+            }
+        } catch (ShutdownInterruption e) {
+            delivery.finish(Delivery.Outcome.GIVEN_UP);
+            throw e;
         }
     }
 
-    private void run(JobRequest req) {
+    /** Dead-letters a request that cannot be read; with a readable job id that never succeeded, FAILED too. */
+    private void reject(String key, byte[] value, StylizeException e, Delivery delivery) {
+        LOG.warnf("job=%s phase=REJECTED code=%s source=%s message=%s", Printable.of(key), e.code(), delivery.source(),
+                Printable.of(e.getMessage()));
+        events.deadLetter(key, value, e.code(), e.getMessage());
+        metrics.rejected(e.code());
+        Optional<String> jobId = value == null ? Optional.empty() : JobJson.peekJobId(value);
+        if (jobId.isPresent()) {
+            TransientRetry retry = retry(jobId.get(), delivery);
+            try {
+                if (retry.call("state", () -> state.success(jobId.get())).isEmpty()) {
+                    // With a readable job id the client following results learns why, too.
+                    publish(failed(jobId.get(), 1, e.code(), e.getMessage(), Map.of()));
+                } else {
+                    LOG.warnf("job=%s a rejected request reuses the id of a succeeded job; its result stands",
+                            jobId.get());
+                }
+            } catch (StylizeException stateUnknown) {
+                // Without the state a FAILED result could overwrite a success: the dead letter is enough.
+                LOG.warnf("job=%s no FAILED result for the rejected request: job state unavailable (%s)", jobId.get(),
+                        stateUnknown.code());
+            }
+        }
+    }
+
+    private Delivery.Outcome run(JobRequest req, byte[] value, Delivery delivery) {
         String jobId = req.jobId();
         Map<Phase, Long> timings = new LinkedHashMap<>();
         long started = System.nanoTime();
         OutputLayout layout = OutputLayout.of(req.output(), jobId);
-        int attempt = 0;
-        RunControl control = new RunControl();
-        cancellations.started(jobId, control);
+        String fingerprint = JobState.fingerprint(req);
+        TransientRetry retry = retry(jobId, delivery);
+        JobState.Attempt attempt = null;
+        boolean stateKnown = false;
+        running.started(jobId, delivery);
+        ScheduledFuture<?> deadlineTimer = scheduleDeadline(req.deadline(), delivery);
         metrics.started();
         try {
-            if (req.deadline() != null && clock.instant().isAfter(req.deadline())) {
-                LOG.infof("job=%s phase=EXPIRED deadline=%s", jobId, req.deadline());
-                publish(failed(jobId, 1, ErrorCode.DEADLINE_EXPIRED, "deadline " + req.deadline() + " has passed",
-                        timings, null));
-                return;
-            }
-            if (cancellations.isCancelled(jobId)) {
-                LOG.infof("job=%s phase=CANCELLED before start", jobId);
-                publish(failed(jobId, 1, ErrorCode.CANCELLED, "cancelled before start", timings, null));
-                return;
-            }
-            checkBuckets(req);
-            attempt = AttemptCounter.next(store, layout);
-            metrics.attempt(attempt);
-            if (attempt > config.maxAttempts()) {
-                String msg = "job failed to complete in " + config.maxAttempts()
-                        + " deliveries (the worker died each time: out of memory or a native crash?)";
-                LOG.errorf("job=%s phase=FAILED code=%s attempt=%d", jobId, ErrorCode.MAX_ATTEMPTS_EXCEEDED, attempt);
-                publish(failed(jobId, attempt, ErrorCode.MAX_ATTEMPTS_EXCEEDED, msg, timings, null));
-                return;
-            }
-            Optional<ResultEvent> existing = existingOutput(req, layout, attempt);
-            if (existing.isPresent()) {
-                LOG.infof("job=%s phase=SUCCEEDED reused existing output %s", jobId, layout.outputKey());
-                publish(existing.get());
-                return;
-            }
-            ResultEvent result = compute(req, layout, attempt, control, timings);
-            LOG.infof("job=%s phase=SUCCEEDED attempt=%d ms=%d", jobId, attempt, (System.nanoTime() - started) / 1_000_000);
-            publish(result);
-        } catch (StylizeException e) {
-            if (e.code() == ErrorCode.CANCELLED) {
-                if (shutdown.isShuttingDown() && !cancellations.isCancelled(jobId)) {
-                    LOG.warnf("job=%s phase=INTERRUPTED by shutdown; not committing, it will be redelivered", jobId);
-                    throw new ShutdownInterruption(jobId);
+            // A success is final: answer every later delivery from it, or refuse a different request.
+            // Until it is known whether there is one, no result may be published under the job's key.
+            Optional<JobState.Success> success = retry.callUntilStopped("state", () -> state.success(jobId));
+            stateKnown = true;
+            if (success.isPresent()) {
+                if (!success.get().requestSha256().equals(fingerprint)) {
+                    conflict(jobId, value);
+                    return Delivery.Outcome.ANSWERED;
                 }
-                LOG.infof("job=%s phase=CANCELLED attempt=%d", jobId, attempt);
-                publish(failed(jobId, Math.max(1, attempt), ErrorCode.CANCELLED, e.getMessage(), timings, null));
-                return;
+                Optional<ResultEvent> again = retry.call("verify", () -> republish(success.get().result()));
+                if (again.isPresent()) {
+                    LOG.infof("job=%s phase=SUCCEEDED answered from its recorded success", jobId);
+                    publish(again.get());
+                    return Delivery.Outcome.ANSWERED;
+                }
+                LOG.warnf("job=%s the recorded output of its success is gone or damaged; recomputing", jobId);
             }
-            LOG.warnf("job=%s phase=FAILED code=%s attempt=%d message=%s", jobId, e.code(), attempt, e.getMessage());
-            publish(failed(jobId, Math.max(1, attempt), e.code(), e.getMessage(), timings, null));
-        } catch (ShutdownInterruption e) {
-            throw e;
+            if (req.deadline() != null && !clock.instant().isBefore(req.deadline())) {
+                throw new StylizeException(ErrorCode.DEADLINE_EXPIRED, "deadline " + req.deadline() + " had passed");
+            }
+            if (running.isCancelled(jobId)) {
+                throw new StylizeException(ErrorCode.CANCELLED, "cancelled before start");
+            }
+            checkBuckets(req, layout);
+            String marker = JobState.newMarker();
+            attempt = retry.call("attempt", () -> state.begin(jobId, marker));
+            metrics.attempt(attempt.number());
+            if (attempt.unfinished() > config.maxAttempts()) {
+                String msg = "job did not finish in " + config.maxAttempts()
+                        + " deliveries (the worker died each time: out of memory or a native crash?)";
+                LOG.errorf("job=%s phase=FAILED code=%s attempt=%d", jobId, ErrorCode.MAX_ATTEMPTS_EXCEEDED,
+                        attempt.number());
+                publishTerminal(failed(jobId, attempt.number(), ErrorCode.MAX_ATTEMPTS_EXCEEDED, msg, timings), retry);
+                return Delivery.Outcome.ANSWERED;
+            }
+            ResultEvent result = compute(req, layout, attempt.number(), delivery, timings, retry);
+            JobState.Attempt done = attempt;
+            retry.run("record", () -> state.recordSuccess(jobId, new JobState.Success(fingerprint, withUrl(result,
+                    out -> "s3://" + out.bucket() + "/" + out.key()))));
+            LOG.infof("job=%s phase=SUCCEEDED attempt=%d ms=%d", jobId, done.number(),
+                    (System.nanoTime() - started) / 1_000_000);
+            publishTerminal(result, retry);
+            return Delivery.Outcome.ANSWERED;
+        } catch (StylizeException e) {
+            int n = attempt == null ? 1 : attempt.number();
+            if (e.code() == ErrorCode.CANCELLED) {
+                return stopped(req, value, delivery, attempt, stateKnown, timings, retry);
+            }
+            if (!stateKnown) {
+                return deadLetterOnly(jobId, value, e.code(), e.getMessage());
+            }
+            LOG.warnf("job=%s phase=FAILED code=%s attempt=%d message=%s", jobId, e.code(), n, e.getMessage());
+            publishTerminal(failed(jobId, n, e.code(), e.getMessage(), timings), retry);
+            return Delivery.Outcome.ANSWERED;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "job=%s phase=FAILED code=%s attempt=%d", jobId, ErrorCode.INTERNAL, attempt);
-            publish(failed(jobId, Math.max(1, attempt), ErrorCode.INTERNAL,
-                    "internal error: " + e.getClass().getSimpleName(), timings, null));
+            int n = attempt == null ? 1 : attempt.number();
+            if (!stateKnown) {
+                LOG.errorf(e, "job=%s failed reading its state", jobId);
+                return deadLetterOnly(jobId, value, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName());
+            }
+            LOG.errorf(e, "job=%s phase=FAILED code=%s attempt=%d", jobId, ErrorCode.INTERNAL, n);
+            publishTerminal(failed(jobId, n, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
+                    timings), retry);
+            return Delivery.Outcome.ANSWERED;
         } finally {
-            cancellations.finished(jobId);
-            control.close();
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel(false);
+            }
+            running.finished(jobId, delivery);
             metrics.finished();
         }
     }
 
-    private ResultEvent compute(JobRequest req, OutputLayout layout, int attempt, RunControl control,
-            Map<Phase, Long> timings) {
+    /** A job stopped from outside: CANCELLED or EXPIRED with a result, or given up without one. */
+    private Delivery.Outcome stopped(JobRequest req, byte[] value, Delivery delivery, JobState.Attempt attempt,
+            boolean stateKnown, Map<Phase, Long> timings, TransientRetry retry) {
+        String jobId = req.jobId();
+        int n = attempt == null ? 1 : attempt.number();
+        StopReason reason = delivery.stopReason() == null ? StopReason.CANCELLED : delivery.stopReason();
+        if (reason.givesUpTheJob()) {
+            if (attempt != null) {
+                releaseQuietly(attempt);
+            }
+            if (reason == StopReason.SHUTDOWN) {
+                LOG.warnf("job=%s phase=INTERRUPTED by shutdown attempt=%d; not committing, it will be redelivered",
+                        jobId, n);
+                throw new ShutdownInterruption(jobId);
+            }
+            LOG.warnf("job=%s phase=RELEASED attempt=%d: its partition moved to another worker during a rebalance",
+                    jobId, n);
+            metrics.released();
+            return Delivery.Outcome.GIVEN_UP;
+        }
+        ErrorCode code = reason == StopReason.DEADLINE ? ErrorCode.DEADLINE_EXPIRED : ErrorCode.CANCELLED;
+        String msg = reason == StopReason.DEADLINE ? "deadline " + req.deadline() + " passed during the job" : "job cancelled";
+        if (!stateKnown) {
+            return deadLetterOnly(jobId, value, code, msg);
+        }
+        LOG.infof("job=%s phase=%s attempt=%d", jobId, code == ErrorCode.CANCELLED ? "CANCELLED" : "EXPIRED", n);
+        publishTerminal(failed(jobId, n, code, msg, timings), retry);
+        return Delivery.Outcome.ANSWERED;
+    }
+
+    private ResultEvent compute(JobRequest req, OutputLayout layout, int attempt, Delivery delivery,
+            Map<Phase, Long> timings, TransientRetry retry) {
         String jobId = req.jobId();
         ProgressReporter progress = new ProgressReporter(jobId, attempt, layout, timings, events, store, metrics);
         progress.phase(Phase.FETCHING);
         ResolvedParams params = ParamResolver.resolve(req.mode(), req.jobParams(),
                 pipeline.models().has(Component.DEV_TRANSFORMER), GaussianNoise.seedFromJobId(jobId));
-        InputFetcher.Inputs in = inputs.fetch(req, params);
-        control.checkpoint();
+        InputFetcher.Inputs in = retry.call("fetch", () -> inputs.fetch(req, params));
+        delivery.control().checkpoint();
 
-        StylizeResult result = pipeline.run(new StylizeRequest(jobId, in.references(), in.target(), in.mask(), req.prompt(), params),
-                control, progress);
+        StylizeResult result = retry.call("pipeline", () -> runPipeline(new StylizeRequest(jobId, in.references(),
+                in.target(), in.mask(), req.prompt(), params), delivery, progress));
         metrics.pipeline(result.timingsMs());
         LOG.infof("job=%s stages=%s canvas=%dx%d tokens=%d+%d", jobId, result.timingsMs(), result.canvasWidth(),
                 result.canvasHeight(), result.imageTokens(), result.textTokens());
@@ -184,13 +288,11 @@ public final class JobService {
         byte[] bytes = ImageEncoder.encode(result.image(), format, 0.95f);
         String sha = Sha256.of(bytes);
         String contentType = ImageEncoder.contentType(format);
-        store.put(layout.bucket(), layout.outputKey(), bytes, contentType, Map.of(
+        retry.run("upload", () -> store.put(layout.bucket(), layout.outputKey(), bytes, contentType, Map.of(
                 META_SHA256, sha,
-                META_SEED, Long.toString(result.seed()),
-                META_WIDTH, Integer.toString(result.image().width()),
-                META_HEIGHT, Integer.toString(result.image().height()),
+                "seed", Long.toString(result.seed()),
                 "job-id", jobId,
-                "model-id", pipeline.models().directory().manifest().id()));
+                "model-id", pipeline.models().directory().manifest().id())));
         progress.end();
         LOG.infof("job=%s phase=UPLOADING done key=%s bytes=%d", jobId, layout.outputKey(), bytes.length);
         OutputInfo out = new OutputInfo(layout.bucket(), layout.outputKey(), presign(layout.bucket(), layout.outputKey()),
@@ -198,30 +300,57 @@ public final class JobService {
         return ResultEvent.succeeded(jobId, attempt, List.of(out), timings, result.seed(), modelInfo());
     }
 
-    /** A redelivered job whose output exists and verifies is answered without recomputing. */
-    private Optional<ResultEvent> existingOutput(JobRequest req, OutputLayout layout, int attempt) {
-        var info = store.stat(layout.bucket(), layout.outputKey());
-        if (info.isEmpty()) {
-            return Optional.empty();
+    /** A bug surfacing as an unchecked exception is INTERNAL, which the retry treats as a fault that may pass. */
+    private StylizeResult runPipeline(StylizeRequest request, Delivery delivery, ProgressReporter progress) {
+        try {
+            return pipeline.run(request, delivery.control(), progress);
+        } catch (StylizeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job=%s pipeline failed", request.jobId());
+            throw new StylizeException(ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(), e);
         }
-        Map<String, String> meta = info.get().userMetadata();
-        String sha = meta.get(META_SHA256);
-        if (sha == null) {
-            return Optional.empty();
-        }
-        byte[] bytes = store.get(layout.bucket(), layout.outputKey(), config.maxObjectBytes());
-        if (!Sha256.of(bytes).equals(sha)) {
-            LOG.warnf("job=%s existing output %s fails its sha256; recomputing", req.jobId(), layout.outputKey());
-            return Optional.empty();
-        }
-        OutputInfo out = new OutputInfo(layout.bucket(), layout.outputKey(), presign(layout.bucket(), layout.outputKey()),
-                Integer.parseInt(meta.get(META_WIDTH)), Integer.parseInt(meta.get(META_HEIGHT)), sha,
-                info.get().contentType());
-        return Optional.of(ResultEvent.succeeded(req.jobId(), attempt, List.of(out), Map.of(),
-                Long.parseLong(meta.get(META_SEED)), modelInfo()));
     }
 
-    private void checkBuckets(JobRequest req) {
+    /** The recorded result again, with a fresh URL, when its output still exists with the recorded sha256. */
+    private Optional<ResultEvent> republish(ResultEvent recorded) {
+        for (OutputInfo out : recorded.outputs()) {
+            var info = store.stat(out.bucket(), out.key());
+            if (info.isEmpty() || !out.sha256().equals(info.get().userMetadata().get(META_SHA256))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(withUrl(recorded, out -> presign(out.bucket(), out.key())));
+    }
+
+    private static ResultEvent withUrl(ResultEvent r, java.util.function.Function<OutputInfo, String> url) {
+        List<OutputInfo> outs = r.outputs().stream().map(o -> new OutputInfo(o.bucket(), o.key(), url.apply(o),
+                o.width(), o.height(), o.sha256(), o.contentType())).toList();
+        return new ResultEvent(r.schemaVersion(), r.jobId(), r.attempt(), r.status(), outs, r.error(), r.timings(),
+                r.seed(), r.models());
+    }
+
+    /**
+     * The end of a job whose state could not be read: it may have succeeded before, and a result now
+     * could overwrite that success, so the reason goes to the dead-letter topic only.
+     */
+    private Delivery.Outcome deadLetterOnly(String jobId, byte[] value, ErrorCode code, String message) {
+        LOG.warnf("job=%s phase=REJECTED code=%s before its state could be read; dead letter only: %s", jobId, code,
+                message);
+        events.deadLetter(jobId, value, code, message + " (the job's state could not be read)");
+        metrics.rejected(code);
+        return Delivery.Outcome.ANSWERED;
+    }
+
+    /** A request under the id of a job that succeeded with another request: the DLQ, never the job's key. */
+    private void conflict(String jobId, byte[] value) {
+        String msg = "job " + jobId + " already succeeded with a different request; use a new jobId";
+        LOG.warnf("job=%s phase=REJECTED code=%s %s", jobId, ErrorCode.JOB_ID_CONFLICT, msg);
+        events.deadLetter(jobId, value, ErrorCode.JOB_ID_CONFLICT, msg);
+        metrics.rejected(ErrorCode.JOB_ID_CONFLICT);
+    }
+
+    private void checkBuckets(JobRequest req, OutputLayout layout) {
         for (ReferenceRef r : req.reference()) {
             buckets.check(r.bucket());
             if (r.mask() != null) {
@@ -235,6 +364,31 @@ public final class JobService {
             buckets.check(req.mask().bucket());
         }
         buckets.check(req.output().bucket());
+        if (state.reserves(layout.bucket(), layout.outputKey())) {
+            throw new StylizeException(ErrorCode.BUCKET_NOT_ALLOWED, "output '" + layout.bucket() + "/"
+                    + layout.outputKey() + "' would lie among the worker's job state: choose another output.prefix");
+        }
+    }
+
+    private ScheduledFuture<?> scheduleDeadline(Instant deadline, Delivery delivery) {
+        if (deadline == null) {
+            return null;
+        }
+        long ms = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+        return deadlines.schedule(() -> delivery.stop(StopReason.DEADLINE), ms, TimeUnit.MILLISECONDS);
+    }
+
+    private TransientRetry retry(String jobId, Delivery delivery) {
+        return new TransientRetry(jobId, delivery, config.retryBudget(), config.retryMaxPause(), metrics);
+    }
+
+    private void releaseQuietly(JobState.Attempt attempt) {
+        try {
+            state.release(attempt);
+        } catch (StylizeException e) {
+            // Then this delivery counts against the cap, as a crash would: the safe side.
+            LOG.warnf("job=%s could not mark attempt %d released: %s", attempt.jobId(), attempt.number(), e.getMessage());
+        }
     }
 
     private String presign(String bucket, String key) {
@@ -242,14 +396,23 @@ public final class JobService {
     }
 
     /** FAILED, CANCELLED or EXPIRED, as the code says ({@code JobStatus.forError}). */
-    private ResultEvent failed(String jobId, int attempt, ErrorCode code, String message, Map<Phase, Long> timings,
-            Long seed) {
-        return ResultEvent.failed(jobId, attempt, code, message, timings, seed, modelInfo());
+    private ResultEvent failed(String jobId, int attempt, ErrorCode code, String message, Map<Phase, Long> timings) {
+        return ResultEvent.failed(jobId, attempt, code, message, timings, null, modelInfo());
     }
 
     private ModelInfo modelInfo() {
         var dir = pipeline.models().directory();
         return new ModelInfo(dir.manifest().id(), dir.manifestSha256());
+    }
+
+    /** A terminal result, then the job's attempt markers go (best effort: a leftover marker is harmless). */
+    private void publishTerminal(ResultEvent result, TransientRetry retry) {
+        publish(result);
+        try {
+            retry.run("cleanup", () -> state.clearAttempts(result.jobId()));
+        } catch (StylizeException e) {
+            LOG.warnf("job=%s attempt markers left in place: %s", result.jobId(), e.getMessage());
+        }
     }
 
     private void publish(ResultEvent result) {

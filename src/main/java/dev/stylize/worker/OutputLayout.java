@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Object keys of a job, deterministic from its job id so a redelivered job finds its own output:
- * {@code <prefix>/<jobId>/output.<ext>} and {@code .../attempts.json}; previews under a top-level
+ * {@code <prefix>/<jobId>/output.<ext>}; previews under a top-level
  * {@code previews/} prefix ({@code previews/<prefix>/<jobId>/step-NNN.jpg}) so a bucket lifecycle
  * rule can expire them long before outputs.
  */
@@ -25,9 +25,5 @@ record OutputLayout(String bucket, String base, String format) {
 
     String previewKey(int step) {
         return String.format(Locale.ROOT, "%s/%s/step-%03d.jpg", PREVIEWS, base, step);
-    }
-
-    String attemptsKey() {
-        return base + "/attempts.json";
     }
 }

@@ -5,6 +5,7 @@ import dev.stylize.imaging.RgbImage;
 import dev.stylize.job.JobRequest.ObjectRef;
 import dev.stylize.job.Phase;
 import dev.stylize.job.ProgressEvent;
+import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.ProgressListener;
 import dev.stylize.storage.ObjectStore;
 import java.util.Map;
@@ -74,8 +75,13 @@ final class ProgressReporter implements ProgressListener {
         ObjectRef previewRef = null;
         if (preview != null) {
             String key = layout.previewKey(step);
-            store.put(layout.bucket(), key, ImageEncoder.encode(preview.get(), "jpeg", 0.8f), "image/jpeg", Map.of());
-            previewRef = new ObjectRef(layout.bucket(), key);
+            try {
+                store.put(layout.bucket(), key, ImageEncoder.encode(preview.get(), "jpeg", 0.8f), "image/jpeg", Map.of());
+                previewRef = new ObjectRef(layout.bucket(), key);
+            } catch (StylizeException e) {
+                // Previews are advisory: a storage fault skips this one rather than failing the job.
+                LOG.warnf("job=%s preview of step %d skipped: %s", jobId, step, e.getMessage());
+            }
         }
         events.progress(ProgressEvent.of(jobId, attempt, Phase.DENOISING, step, total,
                 progressOf(Phase.DENOISING, step, total), etaMs, previewRef));

@@ -21,7 +21,7 @@ public class WorkerBeans {
         WorkerConfig.S3 s3 = config.s3();
         return new ObjectStore(new S3Settings(s3.endpoint(), s3.publicEndpoint().orElse(null), s3.accessKey(),
                 s3.secretKey(), s3.region()),
-                new RetryPolicy(s3.retryAttempts(), Duration.ofMillis(500), s3.retryMaxBackoff()));
+                new RetryPolicy(s3.retryAttempts(), Duration.ofMillis(500), s3.retryMaxBackoff()), s3.timeout());
     }
 
     void closeStore(@Disposes ObjectStore store) {
@@ -37,8 +37,8 @@ public class WorkerBeans {
     @Produces
     @Singleton
     JobService jobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
-            CancellationRegistry cancellations, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown) {
-        return new JobService(pipeline, store, buckets, events, cancellations, metrics, config, shutdown,
+            RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown) {
+        return new JobService(pipeline, store, buckets, events, running, metrics, config, shutdown,
                 Clock.systemUTC());
     }
 }

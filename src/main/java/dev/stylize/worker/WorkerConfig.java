@@ -11,6 +11,9 @@ import java.util.Optional;
 /** The worker's settings ({@code stylize.*}); environment variables map as usual (STYLIZE_SLOTS, ...). */
 @ConfigMapping(prefix = "stylize")
 public interface WorkerConfig {
+    /** The state bucket of the embedded stack and of a default install. */
+    String DEFAULT_STATE_BUCKET = "stylize-state";
+
     /** Pipeline slots: requests processed at once (one per GPU). */
     @WithDefault("1")
     int slots();
@@ -57,6 +60,42 @@ public interface WorkerConfig {
     /** Comma-separated buckets the worker may read and write; {@code *} = any; absent = none. */
     Optional<String> allowedBuckets();
 
+    /**
+     * Transient faults of a job (object store unavailable, an inference or internal failure) are retried
+     * within the job for this long in all, never past its deadline; only then the job fails.
+     */
+    @WithDefault("PT10M")
+    Duration retryBudget();
+
+    /** Longest pause between two tries of a failing step (pauses double from 1 s). */
+    @WithDefault("PT30S")
+    Duration retryMaxPause();
+
+    /**
+     * When a rebalance takes a running job's partition away (scale-up), the job may finish and commit
+     * for this long before it is released to the partition's new owner. Keep it well under the
+     * consumer's {@code max.poll.interval.ms} (5 min), or the worker is dropped from the group.
+     */
+    @WithDefault("PT60S")
+    Duration rebalanceDrain();
+
+    /** Largest value copied to the dead-letter topic; a larger request is copied cut to this size. */
+    @WithDefault("524288")
+    int dlqMaxValueBytes();
+
+    /** The worker's own bucket for job state: attempt markers and the record of each success. */
+    State state();
+
+    interface State {
+        /** Keep it off the allow-list: no request may read or write it. */
+        @WithDefault(DEFAULT_STATE_BUCKET)
+        String bucket();
+
+        /** Key prefix of the job state; {@code <prefix>/<jobId>/…}. */
+        @WithDefault("jobs")
+        String prefix();
+    }
+
     S3 s3();
 
     interface S3 {
@@ -77,13 +116,20 @@ public interface WorkerConfig {
         Duration presignTtl();
 
         /**
-         * Tries per S3 call before a job fails with STORAGE_UNAVAILABLE; waits double from 0.5 s up to
-         * {@link #retryMaxBackoff()} (the defaults ride out about 35 s of S3 downtime).
+         * Tries per S3 call before the call fails with STORAGE_UNAVAILABLE (and the job's own retry takes
+         * over, see {@link WorkerConfig#retryBudget()}); waits double from 0.5 s up to {@link #retryMaxBackoff()}.
          */
         @WithDefault("8")
         int retryAttempts();
 
         @WithDefault("PT10S")
         Duration retryMaxBackoff();
+
+        /**
+         * Longest wait to connect, or for the next bytes of a request or an answer: a frozen server is
+         * noticed, and the call retried, after this long.
+         */
+        @WithDefault("PT5S")
+        Duration timeout();
     }
 }

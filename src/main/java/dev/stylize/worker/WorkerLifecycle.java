@@ -1,20 +1,26 @@
 package dev.stylize.worker;
 
+import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.ModelSet;
+import dev.stylize.storage.ObjectStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
  * Loads the models at startup (not on the first job), and on SIGTERM stops taking jobs, lets the
- * running ones finish within the grace period, then cancels the rest (which are then redelivered).
+ * running ones finish within the grace period, then stops the rest (which are then redelivered) and
+ * waits until they have returned, so nothing still runs on the models when they are closed.
  */
 @ApplicationScoped
 public class WorkerLifecycle {
     private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
+    /** A stopped job returns within a step (ONNX Runtime's terminate flag); this bounds a stuck one. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     @Inject
     ModelSet models;
@@ -23,32 +29,58 @@ public class WorkerLifecycle {
     ShutdownState shutdown;
 
     @Inject
-    CancellationRegistry cancellations;
+    RunningJobs running;
 
     @Inject
     WorkerConfig config;
 
+    @Inject
+    ObjectStore store;
+
     void onStart(@Observes StartupEvent ev) {
+        checkStateBucket();
         LOG.infof("phase=READY models=%s", models.directory().manifest().id());
+    }
+
+    /** A missing state bucket is a deployment error: fail start-up, not every job. */
+    private void checkStateBucket() {
+        String bucket = config.state().bucket();
+        try {
+            if (!store.bucketExists(bucket)) {
+                throw new IllegalStateException("the state bucket '" + bucket + "' does not exist: create it, or set "
+                        + "STYLIZE_STATE_BUCKET to a bucket of the worker's own");
+            }
+        } catch (StylizeException e) {
+            // The store may just be down: jobs retry it; start-up need not wait.
+            LOG.warnf("phase=STARTING cannot check the state bucket '%s': %s", bucket, e.getMessage());
+        }
     }
 
     void onStop(@Observes ShutdownEvent ev) {
         shutdown.begin();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        if (cancellations.runningCount() > 0) {
-            LOG.infof("phase=DRAINING running=%d grace=%s", cancellations.runningCount(), config.shutdownGrace());
+        if (running.count() > 0) {
+            LOG.infof("phase=DRAINING running=%d grace=%s", running.count(), config.shutdownGrace());
         }
-        while (cancellations.runningCount() > 0 && System.nanoTime() < deadline) {
+        if (!awaitIdle(config.shutdownGrace())) {
+            LOG.warnf("phase=DRAINING grace period over; stopping %d running job(s)", running.count());
+            running.stopAll(StopReason.SHUTDOWN);
+            if (!awaitIdle(STOP_WAIT)) {
+                LOG.errorf("phase=DRAINING %d job(s) still running %s after they were stopped", running.count(),
+                        STOP_WAIT);
+            }
+        }
+    }
+
+    private boolean awaitIdle(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (running.count() > 0 && System.nanoTime() < end) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return false;
             }
         }
-        if (cancellations.runningCount() > 0) {
-            LOG.warnf("phase=DRAINING grace period over; cancelling %d running job(s)", cancellations.runningCount());
-            cancellations.cancelAllRunning();
-        }
+        return running.count() == 0;
     }
 }

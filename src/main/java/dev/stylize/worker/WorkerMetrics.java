@@ -39,6 +39,25 @@ public class WorkerMetrics {
         registry.counter("stylize_requests_rejected_total", "code", code.name()).increment();
     }
 
+    void retried(ErrorCode code) {
+        registry.counter("stylize_job_retries_total", "code", code.name()).increment();
+    }
+
+    void released() {
+        registry.counter("stylize_jobs_released_total").increment();
+    }
+
+    /** A publish to the broker failed and is being retried (results) or given up (dead letters). */
+    public void publishFailed(String topicRole, boolean givenUp) {
+        registry.counter("stylize_publish_failures_total", "topic", topicRole, "outcome", givenUp ? "dropped" : "retried")
+                .increment();
+    }
+
+    /** A record that could not be handled at all (logged; the consumer moved on). */
+    public void unhandledRecord(String channel) {
+        registry.counter("stylize_records_unhandled_total", "channel", channel).increment();
+    }
+
     void attempt(int attempt) {
         registry.summary("stylize_job_attempts").record(attempt);
     }

@@ -41,6 +41,8 @@ final class KafkaProbe implements AutoCloseable {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
+        // Requests up to the broker's own limit (about 1 MiB), as any client may send them.
+        p.put("max.request.size", Integer.toString(4 << 20));
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Properties c = new Properties();
         c.put("bootstrap.servers", bootstrap);
@@ -65,6 +67,37 @@ final class KafkaProbe implements AutoCloseable {
 
     RecordMetadata send(String topic, String key, byte[] value) throws Exception {
         return producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    /** To one partition, whatever the key hashes to. */
+    RecordMetadata send(String topic, int partition, String key, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+    }
+
+    /** A topic of the test's own (the worker is pointed at it through the channel's topic setting). */
+    void createTopic(String name, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /** The member client id owning each partition of {@code topic} in {@code group} (empty while rebalancing). */
+    Map<Integer, String> owners(String group, String topic) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            Map<Integer, String> owners = new java.util.TreeMap<>();
+            for (var m : admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get().members()) {
+                for (TopicPartition tp : m.assignment().topicPartitions()) {
+                    if (tp.topic().equals(topic)) {
+                        owners.put(tp.partition(), m.host() + "/" + m.consumerId());
+                    }
+                }
+            }
+            return owners;
+        }
     }
 
     void cancel(String jobId) throws Exception {
@@ -114,6 +147,17 @@ final class KafkaProbe implements AutoCloseable {
             return seen.stream().filter(r -> r.topic().equals(topic("results")) && jobId.equals(r.key()))
                     .map(r -> JobJson.parseResult(r.value())).toList();
         }
+    }
+
+    List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
+        synchronized (seen) {
+            return seen.stream().filter(r -> r.topic().equals(topic("dlq")) && java.util.Objects.equals(key, r.key()))
+                    .toList();
+        }
+    }
+
+    ConsumerRecord<String, byte[]> awaitDeadLetter(String key, Duration timeout) {
+        return await(r -> r.topic().equals(topic("dlq")) && java.util.Objects.equals(key, r.key()), timeout);
     }
 
     List<ConsumerRecord<String, byte[]>> progressRecords(String jobId) {

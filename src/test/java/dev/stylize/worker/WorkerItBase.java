@@ -18,10 +18,16 @@ import dev.stylize.pipeline.TestImages;
 import dev.stylize.runtime.Sha256;
 import dev.stylize.storage.ObjectStore;
 import dev.stylize.storage.S3Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,6 +88,20 @@ abstract class WorkerItBase {
 
     static WorkerProcess worker(String name, Path models, List<String> jvm, Map<String, String> extraEnv)
             throws Exception {
+        Map<String, String> env = new HashMap<>();
+        if (models != null) {
+            env.put("STYLIZE_MODELS", models.toAbsolutePath().toString());
+        }
+        env.putAll(extraEnv);
+        List<String> opts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
+        opts.addAll(jvm);
+        WorkerProcess w = WorkerProcess.start(workerEnv(env), opts, work.resolve(name + ".log"));
+        w.awaitReady(Duration.ofMinutes(2));
+        return w;
+    }
+
+    /** The environment of a test worker: the embedded stack, the test group and bucket, and {@code extra}. */
+    static Map<String, String> workerEnv(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "S3_ENDPOINT", stack.s3Endpoint(),
@@ -93,15 +113,40 @@ abstract class WorkerItBase {
                 // Short sessions so a killed worker's partitions move within seconds on 2 cores.
                 "KAFKA_SESSION_TIMEOUT_MS", "6000",
                 "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
-        if (models != null) {
-            env.put("STYLIZE_MODELS", models.toAbsolutePath().toString());
+        env.putAll(extra);
+        return env;
+    }
+
+    /** Waits until the worker's log contains {@code text}; fails with the log's tail otherwise. */
+    static void awaitLog(WorkerProcess w, String text) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < end) {
+            if (Files.readString(w.log()).contains(text)) {
+                return;
+            }
+            Thread.sleep(200);
         }
-        env.putAll(extraEnv);
-        List<String> opts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
-        opts.addAll(jvm);
-        WorkerProcess w = WorkerProcess.start(env, opts, work.resolve(name + ".log"));
-        w.awaitReady(Duration.ofMinutes(2));
-        return w;
+        throw new AssertionError("no '" + text + "' in " + w.log() + ":\n" + w.logTail());
+    }
+
+    /** The time of the first log line containing {@code text} (HH:mm:ss.SSS), or null. */
+    static LocalTime logTime(WorkerProcess w, String text) throws IOException {
+        for (String line : Files.readAllLines(w.log())) {
+            if (line.contains(text)) {
+                return LocalTime.parse(line.substring(0, 12));
+            }
+        }
+        return null;
+    }
+
+    /** Liveness and readiness both answer 200 (UP). */
+    static void assertHealthy(WorkerProcess w) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/q/health/live", "/q/health/ready")) {
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + w.httpPort()
+                    + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path + ": " + r.body());
+        }
     }
 
     static String jobId(String what) {

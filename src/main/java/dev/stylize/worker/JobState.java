@@ -1,0 +1,147 @@
+package dev.stylize.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stylize.job.JobJson;
+import dev.stylize.job.JobRequest;
+import dev.stylize.job.ResultEvent;
+import dev.stylize.runtime.Sha256;
+import dev.stylize.storage.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A job's durable state, in the worker's own state bucket and keyed by job id alone, as the results
+ * topic is ({@code <prefix>/<jobId>/…}):
+ *
+ * <ul>
+ *   <li>{@code succeeded.json}: the result a success published and the fingerprint of the request that
+ *       produced it. Written before that result is published and never removed by the worker, it makes
+ *       results monotonic: a later delivery of the job is answered from it, a different request under the
+ *       same id is a conflict.</li>
+ *   <li>{@code attempts/<marker>}: one object per delivery, written before the pipeline runs, so a worker
+ *       that dies mid-job (OOM, native crash, SIGKILL) still leaves its count; {@code released/<marker>}
+ *       when a delivery gave the job up without crashing (shutdown, rebalance). Counting objects instead
+ *       of rewriting one counter means concurrent deliveries can never lose an increment. Markers are
+ *       removed once a terminal result is out.</li>
+ * </ul>
+ */
+final class JobState {
+    private static final String SUCCEEDED = "succeeded.json";
+    private static final String ATTEMPTS = "attempts/";
+    private static final String RELEASED = "released/";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A success and the fingerprint of the request it answered. */
+    record Success(String requestSha256, ResultEvent result) {}
+
+    /**
+     * This delivery's marker and what the markers say.
+     *
+     * @param number     the attempt number of this delivery (1 for the first)
+     * @param unfinished deliveries, this one included, that neither ended with a result nor were released:
+     *                   each one before this crashed its worker
+     */
+    record Attempt(String jobId, String marker, int number, int unfinished) {}
+
+    private final ObjectStore store;
+    private final String bucket;
+    private final String prefix;
+
+    JobState(ObjectStore store, String bucket, String prefix) {
+        this.store = store;
+        this.bucket = bucket;
+        this.prefix = prefix.replaceAll("/+$", "");
+    }
+
+    String bucket() {
+        return bucket;
+    }
+
+    /** Whether an object key of {@code bucket} lies in the state's key space (outputs must not). */
+    boolean reserves(String otherBucket, String key) {
+        return bucket.equals(otherBucket) && (prefix.isEmpty() || key.startsWith(prefix + "/"));
+    }
+
+    /** SHA-256 of what a request asks for: every field but the deadline (a later deadline is the same job). */
+    static String fingerprint(JobRequest r) {
+        JobRequest content = new JobRequest(r.schemaVersion(), r.jobId(), r.mode(), r.reference(), r.target(), r.mask(),
+                r.prompt(), r.params(), r.output(), null);
+        return Sha256.of(JobJson.write(content));
+    }
+
+    Optional<Success> success(String jobId) {
+        String key = key(jobId, SUCCEEDED);
+        if (store.stat(bucket, key).isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode node = JobJson.readTree(store.get(bucket, key, 1 << 20));
+        ResultEvent result = JobJson.parseResult(JobJson.write(node.get("result")));
+        return Optional.of(new Success(node.get("requestSha256").asText(), result));
+    }
+
+    void recordSuccess(String jobId, Success success) {
+        ObjectNode node = JobJson.mapper().createObjectNode();
+        node.put("requestSha256", success.requestSha256());
+        node.set("result", JobJson.readTree(JobJson.write(success.result())));
+        store.put(bucket, key(jobId, SUCCEEDED), JobJson.write(node), "application/json", Map.of());
+    }
+
+    /** A new delivery's marker name: sortable by time, unique. */
+    static String newMarker() {
+        return String.format(Locale.ROOT, "%013d-%s", System.currentTimeMillis(), randomHex());
+    }
+
+    /**
+     * Writes this delivery's marker (idempotent: a retry writes the same object), then counts every
+     * marker of the job, its own included.
+     */
+    Attempt begin(String jobId, String marker) {
+        store.put(bucket, key(jobId, ATTEMPTS + marker), "{}".getBytes(StandardCharsets.UTF_8), "application/json",
+                Map.of());
+        String base = key(jobId, "");
+        List<String> keys = store.list(bucket, base);
+        Set<String> attempts = names(keys, base + ATTEMPTS);
+        Set<String> released = names(keys, base + RELEASED);
+        released.retainAll(attempts);
+        return new Attempt(jobId, marker, attempts.size(), attempts.size() - released.size());
+    }
+
+    /** This delivery gave the job up without crashing: it must not count against the attempt cap. */
+    void release(Attempt attempt) {
+        store.put(bucket, key(attempt.jobId(), RELEASED + attempt.marker()), "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json", Map.of());
+    }
+
+    /** Removes the job's markers once its terminal result is out. */
+    void clearAttempts(String jobId) {
+        String base = key(jobId, "");
+        for (String k : store.list(bucket, base)) {
+            if (k.startsWith(base + ATTEMPTS) || k.startsWith(base + RELEASED)) {
+                store.delete(bucket, k);
+            }
+        }
+    }
+
+    private String key(String jobId, String name) {
+        return (prefix.isEmpty() ? "" : prefix + "/") + jobId + "/" + name;
+    }
+
+    private static Set<String> names(List<String> keys, String under) {
+        return keys.stream().filter(k -> k.startsWith(under)).map(k -> k.substring(under.length()))
+                .collect(Collectors.toSet());
+    }
+
+    private static String randomHex() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.stylize.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stylize.embedded.SharedStack;
+import dev.stylize.job.JobJson;
+import dev.stylize.job.JobRequest;
+import dev.stylize.job.ModelInfo;
+import dev.stylize.job.OutputInfo;
+import dev.stylize.job.Phase;
+import dev.stylize.job.ResultEvent;
+import dev.stylize.storage.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The durable job state against the real S3 server. */
+class JobStateTest {
+    static ObjectStore store;
+    static JobState state;
+
+    @BeforeAll
+    static void open() {
+        store = new ObjectStore(SharedStack.get().s3Settings());
+        state = new JobState(store, WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-test");
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    static String jobId() {
+        return "state-" + UUID.randomUUID();
+    }
+
+    @Test
+    void concurrentDeliveriesNeverLoseACount() throws Exception {
+        String id = jobId();
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Callable<JobState.Attempt>> begins = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                begins.add(() -> state.begin(id, JobState.newMarker()));
+            }
+            List<Integer> numbers = new ArrayList<>();
+            for (Future<JobState.Attempt> f : pool.invokeAll(begins)) {
+                numbers.add(f.get().number());
+            }
+            // Each sees at least itself; whatever the interleaving, the last to list sees all of them.
+            assertTrue(numbers.stream().allMatch(k -> k >= 1 && k <= n), numbers.toString());
+            assertEquals(n, numbers.stream().mapToInt(Integer::intValue).max().orElse(0), numbers.toString());
+        } finally {
+            pool.shutdown();
+        }
+        JobState.Attempt next = state.begin(id, JobState.newMarker());
+        assertEquals(n + 1, next.number());
+        assertEquals(n + 1, next.unfinished());
+    }
+
+    @Test
+    void releasedDeliveriesCountAsAttemptsButNotAsCrashes() {
+        String id = jobId();
+        JobState.Attempt first = state.begin(id, JobState.newMarker());
+        state.release(first);
+        JobState.Attempt second = state.begin(id, JobState.newMarker());
+        assertEquals(2, second.number());
+        assertEquals(1, second.unfinished());
+        state.clearAttempts(id);
+        assertEquals(List.of(), store.list(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-test/" + id + "/"));
+        assertEquals(1, state.begin(id, JobState.newMarker()).number(), "a cleared job starts counting again");
+    }
+
+    @Test
+    void aRecordedSuccessReadsBackAsWritten() {
+        String id = jobId();
+        assertTrue(state.success(id).isEmpty());
+        ResultEvent result = ResultEvent.succeeded(id, 2, List.of(new OutputInfo("out", "p/" + id + "/output.png",
+                "s3://out/p/" + id + "/output.png", 96, 64, "a".repeat(64), "image/png")), Map.of(Phase.DENOISING, 12L),
+                7L, new ModelInfo("m", "b".repeat(64)));
+        state.recordSuccess(id, new JobState.Success("c".repeat(64), result));
+        JobState.Success back = state.success(id).orElseThrow();
+        assertEquals("c".repeat(64), back.requestSha256());
+        assertEquals(result, back.result());
+    }
+
+    @Test
+    void theFingerprintIgnoresOnlyTheDeadline() {
+        String base = "{\"schemaVersion\":1,\"jobId\":\"fp\",\"mode\":\"composite\",\"reference\":[{\"bucket\":\"b\","
+                + "\"key\":\"a.png\"}],\"target\":{\"bucket\":\"b\",\"key\":\"t.png\"},\"params\":{\"seed\":1},"
+                + "\"output\":{\"bucket\":\"b\"}";
+        String fp = JobState.fingerprint(parse(base + "}"));
+        assertEquals(fp, JobState.fingerprint(parse(base + ",\"deadline\":\"2030-01-01T00:00:00Z\"}")));
+        assertNotEquals(fp, JobState.fingerprint(parse(base.replace("\"seed\":1", "\"seed\":2") + "}")));
+        assertNotEquals(fp, JobState.fingerprint(parse(base.replace("t.png", "u.png") + "}")));
+        assertNotEquals(fp, JobState.fingerprint(parse(base + ",\"prompt\":\"x\"}")));
+    }
+
+    @Test
+    void outputsMayNotLieAmongTheState() {
+        assertTrue(state.reserves(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-test/x/output.png"));
+        assertTrue(!state.reserves(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-testing/x/output.png"));
+        assertTrue(!state.reserves("stylize", "jobs-test/x/output.png"));
+    }
+
+    static JobRequest parse(String json) {
+        return JobJson.parseRequest(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
