@@ -26,8 +26,10 @@ import org.jboss.logging.Logger;
  * may finish within {@code stylize.rebalance-drain}, and its offset is committed right here (the
  * connector's own commit has already dropped the partition); past that bound it is released: stopped
  * without a result, uncommitted, so the new owner runs it. A partition lost without revocation (this
- * worker fell out of the group) releases its job at once: another worker may already be running it.
- * A record of a partition no longer ours is never started.
+ * worker fell out of the group, e.g. cut off from the broker past the session timeout) releases its job
+ * at once — but only once this worker learns of it, so the new owner may have started meanwhile: that
+ * window is the limit of a lease held through group membership. A record of a partition taken away is
+ * never started.
  */
 @ApplicationScoped
 @Identifier(RequestPartitions.NAME)
@@ -40,15 +42,20 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
     private record Running(long offset, Delivery delivery) {}
 
     private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Set<TopicPartition> revoked = new HashSet<>();
     private final Map<TopicPartition, Running> running = new HashMap<>();
 
     @Inject
     WorkerConfig config;
 
-    /** The delivery of a record, or null when its partition is no longer this worker's (do not start it). */
+    /** The delivery of a record, or null when its partition was taken from this worker (do not start it). */
     synchronized Delivery begin(TopicPartition tp, long offset) {
         if (!assigned.contains(tp)) {
-            return null;
+            if (revoked.contains(tp)) {
+                return null;
+            }
+            // Never seen assigned: the listener is not wired as expected. Run it rather than skip and commit it.
+            LOG.errorf("phase=REBALANCE record of %s, a partition this listener never saw assigned", tp);
         }
         Delivery d = new Delivery(tp + "@" + offset);
         running.put(tp, new Running(offset, d));
@@ -59,14 +66,25 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         synchronized (this) {
             assigned.addAll(partitions);
+            revoked.removeAll(partitions);
         }
     }
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // The connector routes "partitions lost" here too; a member that fell out of the group has no
+        // generation any more, and another worker may already run its jobs: release them at once.
+        boolean lost = generation(consumer) < 0;
         for (Map.Entry<TopicPartition, Running> e : take(partitions).entrySet()) {
             TopicPartition tp = e.getKey();
             Delivery d = e.getValue().delivery();
+            if (lost) {
+                if (!d.isFinished()) {
+                    LOG.warnf("phase=REBALANCE partition %s lost (this worker left the group): releasing its job", tp);
+                    d.stop(StopReason.RELEASED);
+                }
+                continue;
+            }
             Delivery.Outcome outcome = d.outcome();
             if (outcome == null) {
                 LOG.infof("phase=REBALANCE partition %s revoked while its job runs; it may finish for %s", tp,
@@ -88,20 +106,18 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
         }
     }
 
-    @Override
-    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        for (Map.Entry<TopicPartition, Running> e : take(partitions).entrySet()) {
-            Delivery d = e.getValue().delivery();
-            if (!d.isFinished()) {
-                LOG.warnf("phase=REBALANCE partition %s lost (this worker left the group): releasing its job", e.getKey());
-                d.stop(StopReason.RELEASED);
-            }
+    private static int generation(Consumer<?, ?> consumer) {
+        try {
+            return consumer.groupMetadata().generationId();
+        } catch (RuntimeException e) {
+            return 0; // unknown: treat as a regular revocation
         }
     }
 
     /** Forgets the partitions: records of them are no longer started, and their deliveries are handed over. */
     private synchronized Map<TopicPartition, Running> take(Collection<TopicPartition> partitions) {
         assigned.removeAll(partitions);
+        revoked.addAll(partitions);
         Map<TopicPartition, Running> taken = new HashMap<>();
         for (TopicPartition tp : partitions) {
             Running r = running.remove(tp);

@@ -9,12 +9,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
+import sun.misc.Signal;
 
 /**
  * Loads the models at startup (not on the first job), and on SIGTERM stops taking jobs, lets the
- * running ones finish within the grace period, then stops the rest (which are then redelivered) and
- * waits until they have returned, so nothing still runs on the models when they are closed.
+ * running ones finish within the grace period, then stops the rest (which are then redelivered),
+ * waits until they have returned and closes the models — all before the JVM begins to exit.
+ *
+ * <p>Why before: ONNX Runtime's Java binding releases its native environment from a JVM shutdown
+ * hook, and the JVM runs every shutdown hook at once. Draining inside Quarkus' own hook (a
+ * {@link ShutdownEvent} observer) would keep jobs running on freed native memory (SIGSEGV in
+ * {@code OrtSession.run}). So SIGTERM and SIGINT are trapped: the drain runs first, then
+ * {@code System.exit} starts the hooks, with nothing left running. An exit that does not come from a
+ * signal still drains in {@link #onStop}.
  */
 @ApplicationScoped
 public class WorkerLifecycle {
@@ -37,8 +47,13 @@ public class WorkerLifecycle {
     @Inject
     ObjectStore store;
 
+    private final AtomicBoolean exiting = new AtomicBoolean();
+
     void onStart(@Observes StartupEvent ev) {
         checkStateBucket();
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), this::onSignal);
+        }
         LOG.infof("phase=READY models=%s", models.directory().manifest().id());
     }
 
@@ -56,7 +71,26 @@ public class WorkerLifecycle {
         }
     }
 
+    private void onSignal(Signal signal) {
+        if (!exiting.compareAndSet(false, true)) {
+            LOG.infof("phase=DRAINING SIG%s again: already draining", signal.getName());
+            return;
+        }
+        Thread t = new Thread(() -> {
+            LOG.infof("phase=DRAINING SIG%s received", signal.getName());
+            drain();
+            models.close();
+            System.exit(128 + signal.getNumber());
+        }, "stylize-drain");
+        t.start();
+    }
+
     void onStop(@Observes ShutdownEvent ev) {
+        drain();
+    }
+
+    /** Stops taking jobs, lets the running ones finish within the grace, then stops and awaits the rest. */
+    private synchronized void drain() {
         shutdown.begin();
         if (running.count() > 0) {
             LOG.infof("phase=DRAINING running=%d grace=%s", running.count(), config.shutdownGrace());

@@ -93,7 +93,8 @@ abstract class WorkerItBase {
             env.put("STYLIZE_MODELS", models.toAbsolutePath().toString());
         }
         env.putAll(extraEnv);
-        List<String> opts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
+        List<String> opts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC",
+                "-XX:ErrorFile=" + work.toAbsolutePath().resolve("hs_err_" + name + "_%p.log")));
         opts.addAll(jvm);
         WorkerProcess w = WorkerProcess.start(workerEnv(env), opts, work.resolve(name + ".log"));
         w.awaitReady(Duration.ofMinutes(2));
