@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class InFlightCalls {
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean refusing;
+    private boolean freed; // guarded by this
 
     /** Registers a call; false (nothing registered) once {@link #refuseNew()} was called. */
     boolean enter() {
@@ -64,5 +65,23 @@ final class InFlightCalls {
             }
             return true;
         }
+    }
+
+    /**
+     * Refuses new calls, waits for those in flight until {@code deadlineNanos}, then runs {@code free}
+     * (once, ever). If calls are still running then, nothing is freed and it returns false; calling
+     * it again later tries again.
+     */
+    synchronized boolean freeWhenIdle(long deadlineNanos, Runnable free) {
+        if (freed) {
+            return true;
+        }
+        refuseNew();
+        if (!awaitNone(deadlineNanos)) {
+            return false;
+        }
+        freed = true;
+        free.run();
+        return true;
     }
 }

@@ -36,7 +36,6 @@ public final class ModelSession implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder runNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
     private final InFlightCalls inFlight = new InFlightCalls();
-    private boolean freed; // guarded by this
 
     ModelSession(Component component, OrtEnvironment env, OrtSession session, Provider provider,
             Map<String, String> inputNames, Map<String, String> outputNames, SessionObserver observer)
@@ -194,21 +193,14 @@ public final class ModelSession implements AutoCloseable {
      * session. If some are still running it is left open (a leak at exit, not a crash); false then.
      * Calling it again after such a timeout tries again.
      */
-    synchronized boolean closeBy(long deadlineNanos) {
-        if (freed) {
-            return true;
-        }
-        inFlight.refuseNew();
-        if (!inFlight.awaitNone(deadlineNanos)) {
-            return false;
-        }
-        freed = true;
-        try {
-            session.close();
-        } catch (OrtException e) {
-            // closing is best effort
-        }
-        return true;
+    boolean closeBy(long deadlineNanos) {
+        return inFlight.freeWhenIdle(deadlineNanos, () -> {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // closing is best effort
+            }
+        });
     }
 
     /** {@link #closeBy} with {@link ModelSet#DEFAULT_CLOSE_TIMEOUT}; logs an ERROR if the session was left open. */

@@ -19,7 +19,6 @@ public final class PromptTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int length;
     private final InFlightCalls inFlight = new InFlightCalls();
-    private boolean freed; // guarded by this
 
     private PromptTokenizer(HuggingFaceTokenizer tokenizer, int length) {
         this.tokenizer = tokenizer;
@@ -63,17 +62,8 @@ public final class PromptTokenizer implements AutoCloseable {
     }
 
     /** As {@link ModelSession#closeBy}: frees only when no encode is running by the deadline. */
-    synchronized boolean closeBy(long deadlineNanos) {
-        if (freed) {
-            return true;
-        }
-        inFlight.refuseNew();
-        if (!inFlight.awaitNone(deadlineNanos)) {
-            return false;
-        }
-        freed = true;
-        tokenizer.close();
-        return true;
+    boolean closeBy(long deadlineNanos) {
+        return inFlight.freeWhenIdle(deadlineNanos, tokenizer::close);
     }
 
     /** {@link #closeBy} with {@link ModelSet#DEFAULT_CLOSE_TIMEOUT}; left open if an encode is still running. */
