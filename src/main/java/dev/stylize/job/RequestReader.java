@@ -54,11 +54,12 @@ final class RequestReader {
             throw new StylizeException(ErrorCode.SCHEMA_VERSION_UNSUPPORTED, "schemaVersion is missing; this worker reads "
                     + what + " schemaVersion " + JobRequest.SCHEMA_VERSION);
         }
-        if (!isInteger(v)) {
+        if (!v.isNumber()) {
             throw typeError("schemaVersion", "an integer", v);
         }
-        if (v.bigIntegerValue().compareTo(BigInteger.valueOf(JobRequest.SCHEMA_VERSION)) != 0) {
-            throw new StylizeException(ErrorCode.SCHEMA_VERSION_UNSUPPORTED, "schemaVersion " + v.bigIntegerValue()
+        // Any number but 1 (1.5 and 1e400 included) names a version this worker does not read.
+        if (!isInteger(v) || integerValue(v).compareTo(BigInteger.valueOf(JobRequest.SCHEMA_VERSION)) != 0) {
+            throw new StylizeException(ErrorCode.SCHEMA_VERSION_UNSUPPORTED, "schemaVersion " + literal(v)
                     + " is not supported; this worker reads " + what + " schemaVersion " + JobRequest.SCHEMA_VERSION);
         }
     }
@@ -221,10 +222,10 @@ final class RequestReader {
         if (!isInteger(v)) {
             throw typeError(path, "an integer", v);
         }
-        BigInteger b = v.bigIntegerValue();
+        BigInteger b = integerValue(v);
         if (b.compareTo(INT_MIN) < 0 || b.compareTo(INT_MAX) > 0) {
             int saturated = b.signum() < 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE;
-            throw RequestValidator.outOfRange(name, saturated, b.toString());
+            throw RequestValidator.outOfRange(name, saturated, literal(v));
         }
         return b.intValue();
     }
@@ -238,10 +239,10 @@ final class RequestReader {
         if (!isInteger(v)) {
             throw typeError(path, "an integer", v);
         }
-        BigInteger b = v.bigIntegerValue();
+        BigInteger b = integerValue(v);
         if (b.compareTo(INT_MIN) < 0 || b.compareTo(INT_MAX) > 0) {
             int saturated = b.signum() < 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE;
-            throw RequestValidator.outOfRange("outpaint." + side, saturated, b.toString());
+            throw RequestValidator.outOfRange("outpaint." + side, saturated, literal(v));
         }
         return b.intValue();
     }
@@ -254,10 +255,10 @@ final class RequestReader {
         if (!isInteger(v)) {
             throw typeError("params.seed", "an integer", v);
         }
-        BigInteger b = v.bigIntegerValue();
+        BigInteger b = integerValue(v);
         if (b.bitLength() > 63) {
             throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE, "params.seed must be in [" + Long.MIN_VALUE
-                    + ", " + Long.MAX_VALUE + "], got " + b);
+                    + ", " + Long.MAX_VALUE + "], got " + literal(v));
         }
         return b.longValue();
     }
@@ -276,16 +277,39 @@ final class RequestReader {
                 "params." + name + " must be " + allowed + ", got " + quote(s));
     }
 
-    /** An integer as JSON Schema counts them: any number with no fractional part (28 and 28.0 alike). */
+    /**
+     * An integer as JSON Schema counts them: any number with no fractional part (28 and 28.0 alike). A
+     * literal beyond the double range (1e400) is one too: the parser holds it as infinity, and no such
+     * literal a JSON document can carry has a fraction that large.
+     */
     static boolean isInteger(JsonNode v) {
         if (v.isIntegralNumber()) {
             return true;
         }
         if (v.isFloatingPointNumber()) {
             double d = v.doubleValue();
-            return !Double.isInfinite(d) && v.decimalValue().stripTrailingZeros().scale() <= 0;
+            return Double.isInfinite(d) || v.decimalValue().stripTrailingZeros().scale() <= 0;
         }
         return false;
+    }
+
+    /** The value of an {@link #isInteger} node; beyond the double range, ±10^400 (out of every range). */
+    private static BigInteger integerValue(JsonNode v) {
+        double d = v.doubleValue();
+        if (v.isFloatingPointNumber() && Double.isInfinite(d)) {
+            BigInteger huge = BigInteger.TEN.pow(400);
+            return d < 0 ? huge.negate() : huge;
+        }
+        return v.bigIntegerValue();
+    }
+
+    /** A number as a message shows it: the integer, or a bound for one beyond the double range. */
+    private static String literal(JsonNode v) {
+        double d = v.doubleValue();
+        if (v.isFloatingPointNumber() && Double.isInfinite(d)) {
+            return d < 0 ? "a number below -1.8e308" : "a number above 1.8e308";
+        }
+        return isInteger(v) ? v.bigIntegerValue().toString() : v.asText();
     }
 
     static StylizeException typeError(String path, String expected, JsonNode got) {

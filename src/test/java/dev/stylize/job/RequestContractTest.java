@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RequestContractTest {
 
     /** How the schema must judge a case. */
-    enum SchemaVerdict { ACCEPT, REJECT, NOT_JSON }
+    /** NOT_READABLE: the JSON Schema validator itself fails on the input (networknt's const on 1e400). */
+    enum SchemaVerdict { ACCEPT, REJECT, NOT_JSON, NOT_READABLE }
 
     record Case(String name, byte[] json, ErrorCode code, String message, SchemaVerdict schema, String why) {
         @Override
@@ -96,6 +97,12 @@ class RequestContractTest {
                 ErrorCode.SCHEMA_VERSION_UNSUPPORTED, "schemaVersion 0"));
         t.add(bad("schemaVersion 2 wins over other errors", edit(minimal(Mode.COMPOSITE), "schemaVersion", "2",
                 "jobId", "7", "mode", "\"paint\""), ErrorCode.SCHEMA_VERSION_UNSUPPORTED, "schemaVersion 2"));
+        t.add(bad("schemaVersion 1.5", edit(minimal(Mode.COMPOSITE), "schemaVersion", "1.5"),
+                ErrorCode.SCHEMA_VERSION_UNSUPPORTED, "schemaVersion 1.5 is not supported"));
+        // Literals beyond the double range are written raw: a JSON tree would print them as "Infinity".
+        t.add(raw("schemaVersion 1e400", beyondDoubles("\"schemaVersion\":1", "\"schemaVersion\":1e400"),
+                ErrorCode.SCHEMA_VERSION_UNSUPPORTED, "schemaVersion a number above 1.8e308 is not supported",
+                SchemaVerdict.NOT_READABLE));
         t.add(bad("schemaVersion as string", edit(minimal(Mode.COMPOSITE), "schemaVersion", "\"1\""),
                 ErrorCode.INVALID_JSON, "schemaVersion must be an integer, got a string"));
 
@@ -215,6 +222,10 @@ class RequestContractTest {
                 ErrorCode.PARAM_OUT_OF_RANGE, "params.outpaint.bottom must be in [0, 4096], got 5000"));
         t.add(bad("outpaint margin huge", edit(minimal(Mode.OUTPAINT), "params.outpaint.top", "1e12"),
                 ErrorCode.PARAM_OUT_OF_RANGE, "params.outpaint.top must be in [0, 4096], got 1000000000000"));
+        t.add(raw("steps 1e400", beyondDoubles("\"schemaVersion\":1", "\"schemaVersion\":1,\"params\":{\"steps\":1e400}"),
+                ErrorCode.PARAM_OUT_OF_RANGE, "params.steps must be in [1, 200], got a number above", SchemaVerdict.REJECT));
+        t.add(raw("seed -1e400", beyondDoubles("\"schemaVersion\":1", "\"schemaVersion\":1,\"params\":{\"seed\":-1e400}"),
+                ErrorCode.PARAM_OUT_OF_RANGE, "params.seed must be in", SchemaVerdict.REJECT));
         t.add(bad("outpaint margin 1.5", edit(minimal(Mode.OUTPAINT), "params.outpaint.top", "1.5"),
                 ErrorCode.INVALID_JSON, "params.outpaint.top must be an integer"));
         t.add(bad("outpaint with zero margins", edit(minimal(Mode.OUTPAINT), "params.outpaint",
@@ -281,7 +292,7 @@ class RequestContractTest {
                     "message '" + error.getMessage() + "' lacks '" + c.message() + "'");
         }
 
-        if (c.schema() == SchemaVerdict.NOT_JSON) {
+        if (c.schema() == SchemaVerdict.NOT_JSON || c.schema() == SchemaVerdict.NOT_READABLE) {
             return;
         }
         String complaints = Schemas.request(Schemas.tree(c.json()));
@@ -342,6 +353,13 @@ class RequestContractTest {
 
     private static Case raw(String name, String json, ErrorCode code, String message, SchemaVerdict schema) {
         return new Case(name, json.getBytes(StandardCharsets.UTF_8), code, message, schema, null);
+    }
+
+    /** A minimal composite request with {@code from} replaced by {@code to}, as raw JSON text. */
+    private static String beyondDoubles(String from, String to) {
+        String json = json(minimal(Mode.COMPOSITE));
+        assertTrue(json.contains(from), json);
+        return json.replace(from, to);
     }
 
     static ObjectNode minimal(Mode mode) {
