@@ -35,7 +35,8 @@ import org.w3c.dom.Node;
  * <ul>
  *   <li>The format comes from the leading bytes ({@link ImageFormat#detect}); anything else is UNSUPPORTED_FORMAT.</li>
  *   <li>Width and height are read from the header before any pixel is decoded; more than {@code maxPixels}
- *       pixels is IMAGE_TOO_LARGE (a decompression bomb never gets its buffer allocated).</li>
+ *       pixels is IMAGE_TOO_LARGE (a decompression bomb never gets its buffer allocated). {@link #readHeader}
+ *       stops there: it gives the size without decoding, so a caller can check a whole request first.</li>
  *   <li>Truncated or damaged data is INVALID_IMAGE, never a partly grey image: PNG chunks are walked and
  *       CRC-checked up to IEND first, WebP's RIFF chunks must all be present, and decoder warnings (the JDK's JPEG reader only warns about a truncated
  *       file) fail the decode — except libjpeg's harmless "extraneous bytes before marker".</li>
@@ -61,6 +62,27 @@ public final class ImageDecoder {
      * @throws StylizeException UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE or INVALID_IMAGE
      */
     public static RgbImage decode(byte[] data, long maxPixels) {
+        return read(data, maxPixels, (header, reader, what) ->
+                toRgb(readPixels(what, header.format(), reader, header.width(), header.height()), what));
+    }
+
+    /**
+     * The format and size of an image, with every check {@link #decode} makes before it decodes pixels
+     * (format, container structure, size limit, decodability), but without decoding any: nothing of the
+     * image's size is allocated.
+     *
+     * @throws StylizeException UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE or INVALID_IMAGE
+     */
+    public static ImageHeader readHeader(byte[] data, long maxPixels) {
+        return read(data, maxPixels, (header, reader, what) -> header);
+    }
+
+    /** What is done with a reader positioned after the checked header. */
+    private interface ReaderStep<T> {
+        T apply(ImageHeader header, ImageReader reader, String what) throws IOException;
+    }
+
+    private static <T> T read(byte[] data, long maxPixels, ReaderStep<T> step) {
         Objects.requireNonNull(data, "data");
         ImageFormat format = ImageFormat.detect(data).orElseThrow(() -> new StylizeException(
                 ErrorCode.UNSUPPORTED_FORMAT, "the image is not PNG, JPEG, BMP, GIF or WebP (" + data.length
@@ -75,8 +97,7 @@ public final class ImageDecoder {
             int height = reader.getHeight(0);
             checkSize(what, width, height, maxPixels);
             checkDecodable(what, format, reader, height);
-            BufferedImage image = readPixels(what, format, reader, width, height);
-            return toRgb(image, what);
+            return step.apply(new ImageHeader(format, width, height), reader, what);
         } catch (StylizeException e) {
             throw e;
         } catch (IIOException e) {
@@ -143,9 +164,9 @@ public final class ImageDecoder {
                     + width + "x" + height);
         }
         long pixels = (long) width * height;
-        if (pixels > maxPixels || pixels * 3 > Integer.MAX_VALUE) {
+        if (pixels > Math.min(maxPixels, RgbImage.MAX_PIXELS)) {
             throw new StylizeException(ErrorCode.IMAGE_TOO_LARGE, what + " is " + width + "x" + height
-                    + " = " + pixels + " pixels, more than the " + Math.min(maxPixels, Integer.MAX_VALUE / 3)
+                    + " = " + pixels + " pixels, more than the " + Math.min(maxPixels, RgbImage.MAX_PIXELS)
                     + " allowed");
         }
     }
