@@ -27,9 +27,9 @@ import java.util.List;
  * once decoded.
  *
  * <p>To bound memory, a reference whose pixels do not go on the canvas (all but the first in composite and
- * variation, every one in the other modes) is squashed to SigLIP's input size right after decoding, and so are
- * all reference masks: SigLIP would squash them the same way ({@link SquareThumbnail}), so the Redux tokens do not
- * change. Alpha is dropped from references and the target: only masks are read by their alpha.
+ * variation, every one in the other modes) is squashed to SigLIP's input size right after decoding, with its mask:
+ * SigLIP would squash them the same way ({@link SquareThumbnail}), so the Redux tokens do not change. Alpha is
+ * dropped from references and the target: only masks are read by their alpha.
  */
 final class InputFetcher {
     /** Decoded inputs; {@code target} and {@code mask} are null where the request has none. */
@@ -81,9 +81,12 @@ final class InputFetcher {
         boolean canvasReference = CanvasPlan.usesReferencePixels(params.mode());
         List<Reference> refs = new ArrayList<>();
         for (int i = 0; i < refImages.size(); i++) {
-            RgbImage image = referencePixels(refImages.get(i), canvasReference && i == 0, maxPixels);
+            boolean onCanvas = canvasReference && i == 0;
+            RgbImage image = referencePixels(refImages.get(i), onCanvas, maxPixels);
             Encoded m = refMasks.get(i);
-            RgbImage refMask = m == null ? null : SquareThumbnail.mask(m.decode(maxPixels), referenceSide);
+            // A mask keeps its image's size (the pipeline checks it): full beside a full reference.
+            RgbImage refMask = m == null ? null
+                    : onCanvas ? m.decode(maxPixels) : SquareThumbnail.mask(m.decode(maxPixels), referenceSide);
             refs.add(new Reference(image, req.reference().get(i).weightOrDefault(), refMask));
         }
         RgbImage targetImage = target == null ? null : target.decode(maxPixels).withoutAlpha();
