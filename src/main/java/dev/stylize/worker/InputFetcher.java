@@ -77,21 +77,24 @@ final class InputFetcher {
             throw new StylizeException(e.code(), e.getMessage() + " (" + objects + ")", e);
         }
 
-        // References first: most shrink at once, so their bytes and pixels are gone before the big ones decode.
+        // Squashed references first: their bytes go before anything large is decoded; the canvas reference
+        // (index 0) comes last among them.
         boolean canvasReference = CanvasPlan.usesReferencePixels(params.mode());
-        List<Reference> refs = new ArrayList<>();
-        for (int i = 0; i < refImages.size(); i++) {
+        int n = refImages.size();
+        Reference[] refs = new Reference[n];
+        for (int k = 0; k < n; k++) {
+            int i = canvasReference ? (k + 1) % n : k;
             boolean onCanvas = canvasReference && i == 0;
             RgbImage image = referencePixels(refImages.get(i), onCanvas, maxPixels);
             Encoded m = refMasks.get(i);
             // A mask keeps its image's size (the pipeline checks it): full beside a full reference.
             RgbImage refMask = m == null ? null
                     : onCanvas ? m.decode(maxPixels) : SquareThumbnail.mask(m.decode(maxPixels), referenceSide);
-            refs.add(new Reference(image, req.reference().get(i).weightOrDefault(), refMask));
+            refs[i] = new Reference(image, req.reference().get(i).weightOrDefault(), refMask);
         }
         RgbImage targetImage = target == null ? null : target.decode(maxPixels).withoutAlpha();
         RgbImage maskImage = mask == null ? null : mask.decode(maxPixels);
-        return new Inputs(refs, targetImage, maskImage);
+        return new Inputs(List.of(refs), targetImage, maskImage);
     }
 
     /** The reference as the pipeline needs it: full size on the canvas, else only what SigLIP sees. */

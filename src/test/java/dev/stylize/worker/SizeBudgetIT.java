@@ -24,8 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class SizeBudgetIT extends WorkerItBase {
     /**
-     * The README's heap for the worst request at the default limits (measured minimum: 1100m with the SerialGC
-     * these workers run with, 1200m with G1). {@code -Dsizebudget.heap=…} re-measures.
+     * The README's heap for the worst request at the default limits with the SerialGC these workers run with
+     * (measured minimum 1050m). {@code -Dsizebudget.heap=…} re-measures.
      */
     static final String WORST_CASE_HEAP = System.getProperty("sizebudget.heap", "1200m");
     static final int SIDE = 6000; // 36 MP, the default input limit
