@@ -7,6 +7,7 @@ import dev.stylize.job.Margins;
 import dev.stylize.job.Mode;
 import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.CanvasPlan.Extent;
+import java.util.Locale;
 
 /**
  * Size limits. {@code maxInputPixels} bounds every image a job holds at full resolution: each input
@@ -57,7 +58,7 @@ public record PipelineLimits(long maxInputPixels, long maxCanvasPixels) {
                 boolean horizontal = layout == Layout.HORIZONTAL;
                 throw new StylizeException(ErrorCode.IMAGE_TOO_LARGE, "reference[0] is " + reference
                         + ": scaled to the target's " + (horizontal ? "height (" + target.height() : "width ("
-                        + target.width()) + " px) for the " + layout.name().toLowerCase(java.util.Locale.ROOT)
+                        + target.width()) + " px) for the " + layout.name().toLowerCase(Locale.ROOT)
                         + " composite canvas it would be " + scaled + " = " + scaled.pixels()
                         + " pixels, more than the " + max + " allowed (the input pixel limit); use a reference"
                         + " whose aspect ratio is closer to the target's");
