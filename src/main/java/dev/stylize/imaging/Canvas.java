@@ -43,6 +43,49 @@ public final class Canvas {
     }
 
     /**
+     * {@link #sideBySide(RgbImage, RgbImage, boolean)} as rows read on demand: the same samples, never held
+     * whole. Both parts must have the same number of channels.
+     */
+    public static PixelRows sideBySide(PixelRows a, PixelRows b, boolean horizontal) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (a.channels() != b.channels()) {
+            throw new IllegalArgumentException("parts differ in channels: " + a.channels() + " and " + b.channels());
+        }
+        if (horizontal ? a.height() != b.height() : a.width() != b.width()) {
+            throw new IllegalArgumentException((horizontal ? "side by side needs equal heights"
+                    : "one above the other needs equal widths") + ", got " + a.width() + "x" + a.height()
+                    + " and " + b.width() + "x" + b.height());
+        }
+        int width = horizontal ? Math.addExact(a.width(), b.width()) : a.width();
+        int height = horizontal ? a.height() : Math.addExact(a.height(), b.height());
+        return new PixelRows() {
+            public int width() {
+                return width;
+            }
+
+            public int height() {
+                return height;
+            }
+
+            public int channels() {
+                return a.channels();
+            }
+
+            public void copyRow(int y, byte[] dst, int offset) {
+                if (horizontal) {
+                    a.copyRow(y, dst, offset);
+                    b.copyRow(y, dst, offset + a.width() * a.channels());
+                } else if (y < a.height()) {
+                    a.copyRow(y, dst, offset);
+                } else {
+                    b.copyRow(y - a.height(), dst, offset);
+                }
+            }
+        };
+    }
+
+    /**
      * {@code image} on a larger canvas of colour {@code fillRgb} ({@code 0xRRGGBB}), with the given margins
      * (each ≥ 0); the image's top-left corner lands at ({@code left}, {@code top}).
      */

@@ -43,7 +43,7 @@ final class DistanceTransform {
     }
 
     /** {@code out[q] = min_p (q − p)² + f[p]} for q in [0, n). */
-    private static void envelope(double[] f, int n, double[] out, int[] v, double[] z) {
+    static void envelope(double[] f, int n, double[] out, int[] v, double[] z) {
         int k = 0;
         v[0] = 0;
         z[0] = Double.NEGATIVE_INFINITY;

@@ -11,7 +11,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -19,7 +18,6 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +33,8 @@ import org.w3c.dom.Node;
  * <ul>
  *   <li>The format comes from the leading bytes ({@link ImageFormat#detect}); anything else is UNSUPPORTED_FORMAT.</li>
  *   <li>Width and height are read from the header before any pixel is decoded; more than {@code maxPixels}
- *       pixels is IMAGE_TOO_LARGE (a decompression bomb never gets its buffer allocated).</li>
+ *       pixels is IMAGE_TOO_LARGE (a decompression bomb never gets its buffer allocated). {@link #readHeader}
+ *       stops there: it gives the size without decoding, so a caller can check a whole request first.</li>
  *   <li>Truncated or damaged data is INVALID_IMAGE, never a partly grey image: PNG chunks are walked and
  *       CRC-checked up to IEND first, WebP's RIFF chunks must all be present, and decoder warnings (the JDK's JPEG reader only warns about a truncated
  *       file) fail the decode — except libjpeg's harmless "extraneous bytes before marker".</li>
@@ -61,22 +60,42 @@ public final class ImageDecoder {
      * @throws StylizeException UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE or INVALID_IMAGE
      */
     public static RgbImage decode(byte[] data, long maxPixels) {
+        return read(data, maxPixels, (header, reader, what) ->
+                toRgb(readPixels(what, header.format(), reader, header.width(), header.height()), what));
+    }
+
+    /**
+     * The format and size of an image, with every check {@link #decode} makes before it decodes pixels
+     * (format, container structure, size limit, decodability), but without decoding any: nothing of the
+     * image's size is allocated.
+     *
+     * @throws StylizeException UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE or INVALID_IMAGE
+     */
+    public static ImageHeader readHeader(byte[] data, long maxPixels) {
+        return read(data, maxPixels, (header, reader, what) -> header);
+    }
+
+    /** What is done with a reader positioned after the checked header. */
+    private interface ReaderStep<T> {
+        T apply(ImageHeader header, ImageReader reader, String what) throws IOException;
+    }
+
+    private static <T> T read(byte[] data, long maxPixels, ReaderStep<T> step) {
         Objects.requireNonNull(data, "data");
         ImageFormat format = ImageFormat.detect(data).orElseThrow(() -> new StylizeException(
                 ErrorCode.UNSUPPORTED_FORMAT, "the image is not PNG, JPEG, BMP, GIF or WebP (" + data.length
                 + " bytes starting " + ImageFormat.describeStart(data) + ")"));
-        checkContainer(format, data);
+        int length = checkContainer(format, data);
         String what = "the " + format.name() + " image";
         ImageReader reader = readerFor(format);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+        try (ImageInputStream in = new BoundedImageInput(data, length)) {
             // GIF image metadata (a few bytes, no EXIF) is needed for the interlace check
             reader.setInput(in, true, format != ImageFormat.GIF);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkSize(what, width, height, maxPixels);
             checkDecodable(what, format, reader, height);
-            BufferedImage image = readPixels(what, format, reader, width, height);
-            return toRgb(image, what);
+            return step.apply(new ImageHeader(format, width, height), reader, what);
         } catch (StylizeException e) {
             throw e;
         } catch (IIOException e) {
@@ -95,13 +114,18 @@ public final class ImageDecoder {
         }
     }
 
-    /** Container-level truncation checks for the formats whose readers accept cut files. */
-    private static void checkContainer(ImageFormat format, byte[] data) {
+    /**
+     * Container-level truncation checks for the formats whose readers accept cut files.
+     *
+     * @return how many leading bytes the reader is given: a WebP file's RIFF container only
+     */
+    private static int checkContainer(ImageFormat format, byte[] data) {
         if (format == ImageFormat.PNG) {
             PngStructure.check(data);
         } else if (format == ImageFormat.WEBP) {
-            WebpStructure.check(data);
+            return WebpStructure.check(data);
         }
+        return data.length;
     }
 
     /** Refuses what the reader is known to decode wrongly. */
@@ -143,9 +167,9 @@ public final class ImageDecoder {
                     + width + "x" + height);
         }
         long pixels = (long) width * height;
-        if (pixels > maxPixels || pixels * 3 > Integer.MAX_VALUE) {
+        if (pixels > Math.min(maxPixels, RgbImage.MAX_PIXELS)) {
             throw new StylizeException(ErrorCode.IMAGE_TOO_LARGE, what + " is " + width + "x" + height
-                    + " = " + pixels + " pixels, more than the " + Math.min(maxPixels, Integer.MAX_VALUE / 3)
+                    + " = " + pixels + " pixels, more than the " + Math.min(maxPixels, RgbImage.MAX_PIXELS)
                     + " allowed");
         }
     }

@@ -42,6 +42,39 @@ public final class MaskReader {
         return mask;
     }
 
+    /**
+     * {@link #fromImage} as an 8-bit plane read row by row (255 = generate, 0 = keep), for resizing a mask
+     * without first holding its float form.
+     */
+    public static PixelRows rows(RgbImage image) {
+        Objects.requireNonNull(image, "image");
+        byte[] alpha = image.alpha();
+        boolean byAlpha = alpha != null && !fullyOpaque(alpha);
+        byte[] rgb = image.rgb();
+        int w = image.width();
+        return new PixelRows() {
+            public int width() {
+                return w;
+            }
+
+            public int height() {
+                return image.height();
+            }
+
+            public int channels() {
+                return 1;
+            }
+
+            public void copyRow(int y, byte[] dst, int offset) {
+                for (int x = 0, i = y * w; x < w; x++, i++) {
+                    boolean on = byAlpha ? (alpha[i] & 0xFF) >= THRESHOLD
+                            : luminance(rgb[3 * i] & 0xFF, rgb[3 * i + 1] & 0xFF, rgb[3 * i + 2] & 0xFF) >= THRESHOLD;
+                    dst[offset + x] = (byte) (on ? 255 : 0);
+                }
+            }
+        };
+    }
+
     /** Pillow's RGB → "L" conversion of one pixel. */
     public static int luminance(int r, int g, int b) {
         return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;

@@ -33,31 +33,47 @@ public final class PasteBack {
         if (featherPx < 0) {
             throw new IllegalArgumentException("featherPx must be ≥ 0, got " + featherPx);
         }
-        double[] dist2 = DistanceTransform.squaredDistanceToMask(mask, w, h);
         byte[] o = original.rgb();
         byte[] g = generated.rgb();
         byte[] out = new byte[w * h * 3];
         double ramp = featherPx + 1.0;
-        for (int i = 0; i < w * h; i++) {
-            int j = 3 * i;
-            double d2 = dist2[i];
-            if (d2 == 0) {
-                out[j] = g[j];
-                out[j + 1] = g[j + 1];
-                out[j + 2] = g[j + 2];
-            } else if (d2 >= ramp * ramp) {
-                out[j] = o[j];
-                out[j + 1] = o[j + 1];
-                out[j + 2] = o[j + 2];
-            } else {
-                double wg = 1.0 - Math.sqrt(d2) / ramp;
-                for (int c = 0; c < 3; c++) {
-                    int ov = o[j + c] & 0xFF;
-                    int gv = g[j + c] & 0xFF;
-                    out[j + c] = (byte) Math.round(ov + (gv - ov) * wg);
+        // Only distances below the ramp matter: the capped transform needs a byte per pixel, the full one eight.
+        DistanceRows distances = featherPx < NearDistances.MAX_CAP
+                ? NearDistances.of(mask, w, h, featherPx + 1)::row
+                : full(DistanceTransform.squaredDistanceToMask(mask, w, h), w);
+        double[] dist2 = new double[w];
+        for (int y = 0; y < h; y++) {
+            distances.row(y, dist2);
+            for (int x = 0; x < w; x++) {
+                int j = 3 * (y * w + x);
+                double d2 = dist2[x];
+                if (d2 == 0) {
+                    out[j] = g[j];
+                    out[j + 1] = g[j + 1];
+                    out[j + 2] = g[j + 2];
+                } else if (d2 >= ramp * ramp) {
+                    out[j] = o[j];
+                    out[j + 1] = o[j + 1];
+                    out[j + 2] = o[j + 2];
+                } else {
+                    double wg = 1.0 - Math.sqrt(d2) / ramp;
+                    for (int c = 0; c < 3; c++) {
+                        int ov = o[j + c] & 0xFF;
+                        int gv = g[j + c] & 0xFF;
+                        out[j + c] = (byte) Math.round(ov + (gv - ov) * wg);
+                    }
                 }
             }
         }
         return RgbImage.of(w, h, out);
+    }
+
+    /** Squared distances to the mask, a row at a time. */
+    private interface DistanceRows {
+        void row(int y, double[] out);
+    }
+
+    private static DistanceRows full(double[] dist2, int w) {
+        return (y, out) -> System.arraycopy(dist2, y * w, out, 0, w);
     }
 }

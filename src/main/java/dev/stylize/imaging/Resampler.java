@@ -106,6 +106,37 @@ public final class Resampler {
         return resample(plane, width, height, 1, newWidth, newHeight, filter);
     }
 
+    /**
+     * {@link #resizePlane}/{@link #resize} of an image given as rows: the same two passes and the same bytes,
+     * but the source is read one row at a time and never held whole; only the horizontal pass's output
+     * ({@code newWidth × height}) and the result are allocated. Returns interleaved samples of
+     * {@code rows.channels()} per pixel.
+     */
+    public static byte[] resize(PixelRows rows, int newWidth, int newHeight, Filter filter) {
+        Objects.requireNonNull(rows, "rows");
+        Objects.requireNonNull(filter, "filter");
+        int width = rows.width();
+        int height = rows.height();
+        int channels = rows.channels();
+        if (width < 1 || height < 1 || newWidth < 1 || newHeight < 1) {
+            throw new IllegalArgumentException("sizes must be positive: " + width + "x" + height
+                    + " -> " + newWidth + "x" + newHeight);
+        }
+        if (newWidth == width) {
+            return newHeight == height ? rows.toBytes()
+                    : verticalRows(rows, channels, newHeight, Taps.of(height, newHeight, filter));
+        }
+        Taps taps = Taps.of(width, newWidth, filter);
+        byte[] row = new byte[width * channels];
+        byte[] out = new byte[Math.multiplyExact(newWidth * channels, height)];
+        for (int y = 0; y < height; y++) {
+            rows.copyRow(y, row, 0);
+            horizontalRow(row, 0, out, y * newWidth * channels, channels, newWidth, taps);
+        }
+        return newHeight == height ? out
+                : vertical(out, newWidth, height, channels, newHeight, Taps.of(height, newHeight, filter));
+    }
+
     /** Resamples interleaved 8-bit pixels of {@code channels} samples each. Returns a new array. */
     static byte[] resample(byte[] src, int width, int height, int channels, int newWidth, int newHeight,
                            Filter filter) {
@@ -133,25 +164,29 @@ public final class Resampler {
 
     private static byte[] horizontal(byte[] src, int width, int height, int channels, int newWidth, Taps taps) {
         byte[] out = new byte[newWidth * height * channels];
-        int[] kk = taps.weights;
         for (int y = 0; y < height; y++) {
-            int rowIn = y * width * channels;
-            int rowOut = y * newWidth * channels;
-            for (int o = 0; o < newWidth; o++) {
-                int first = taps.first[o];
-                int count = taps.count[o];
-                int k0 = o * taps.stride;
-                for (int c = 0; c < channels; c++) {
-                    int acc = 1 << (PRECISION_BITS - 1);
-                    int s = rowIn + first * channels + c;
-                    for (int t = 0; t < count; t++, s += channels) {
-                        acc += (src[s] & 0xFF) * kk[k0 + t];
-                    }
-                    out[rowOut + o * channels + c] = clip8(acc);
-                }
-            }
+            horizontalRow(src, y * width * channels, out, y * newWidth * channels, channels, newWidth, taps);
         }
         return out;
+    }
+
+    /** One row of the horizontal pass: {@code newWidth} pixels from the row starting at {@code src[rowIn]}. */
+    private static void horizontalRow(byte[] src, int rowIn, byte[] out, int rowOut, int channels, int newWidth,
+                                      Taps taps) {
+        int[] kk = taps.weights;
+        for (int o = 0; o < newWidth; o++) {
+            int first = taps.first[o];
+            int count = taps.count[o];
+            int k0 = o * taps.stride;
+            for (int c = 0; c < channels; c++) {
+                int acc = 1 << (PRECISION_BITS - 1);
+                int s = rowIn + first * channels + c;
+                for (int t = 0; t < count; t++, s += channels) {
+                    acc += (src[s] & 0xFF) * kk[k0 + t];
+                }
+                out[rowOut + o * channels + c] = clip8(acc);
+            }
+        }
     }
 
     private static byte[] vertical(byte[] src, int width, int height, int channels, int newHeight, Taps taps) {
@@ -169,6 +204,33 @@ public final class Resampler {
                 int rowIn = (first + t) * rowLen;
                 for (int i = 0; i < rowLen; i++) {
                     acc[i] += (src[rowIn + i] & 0xFF) * k;
+                }
+            }
+            int rowOut = o * rowLen;
+            for (int i = 0; i < rowLen; i++) {
+                out[rowOut + i] = clip8(acc[i]);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #vertical} reading each tap's row from {@code rows} (a source only resized vertically). */
+    private static byte[] verticalRows(PixelRows rows, int channels, int newHeight, Taps taps) {
+        int rowLen = rows.width() * channels;
+        byte[] out = new byte[Math.multiplyExact(rowLen, newHeight)];
+        int[] kk = taps.weights;
+        int[] acc = new int[rowLen];
+        byte[] row = new byte[rowLen];
+        for (int o = 0; o < newHeight; o++) {
+            Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            int first = taps.first[o];
+            int count = taps.count[o];
+            int k0 = o * taps.stride;
+            for (int t = 0; t < count; t++) {
+                int k = kk[k0 + t];
+                rows.copyRow(first + t, row, 0);
+                for (int i = 0; i < rowLen; i++) {
+                    acc[i] += (row[i] & 0xFF) * k;
                 }
             }
             int rowOut = o * rowLen;

@@ -13,6 +13,9 @@ import java.util.Objects;
  */
 public record RgbImage(int width, int height, byte[] rgb, byte[] alpha) {
 
+    /** The most pixels one image can hold: its RGB samples are one Java array. */
+    public static final long MAX_PIXELS = Integer.MAX_VALUE / 3;
+
     /** {@link #toSigned} for every 8-bit value. */
     private static final float[] SIGNED = new float[256];
 
@@ -27,7 +30,7 @@ public record RgbImage(int width, int height, byte[] rgb, byte[] alpha) {
             throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
         }
         long pixels = (long) width * height;
-        if (pixels * 3 > Integer.MAX_VALUE) {
+        if (pixels > MAX_PIXELS) {
             throw new IllegalArgumentException("image too large for one array: " + width + "x" + height);
         }
         Objects.requireNonNull(rgb, "rgb");

@@ -14,8 +14,12 @@ final class WebpStructure {
     private WebpStructure() {
     }
 
-    /** @throws StylizeException INVALID_IMAGE when the container is truncated or inconsistent */
-    static void check(byte[] data) {
+    /**
+     * @return the container's length: bytes after it are not the image's, and a reader given them reads
+     *         a damaged bitstream on into them (slowly: seconds per byte at large declared sizes)
+     * @throws StylizeException INVALID_IMAGE when the container is truncated or inconsistent
+     */
+    static int check(byte[] data) {
         long riffSize = readLittleInt(data, 4) & 0xFFFFFFFFL;
         long end = 8 + riffSize;
         if (end > data.length) {
@@ -36,6 +40,7 @@ final class WebpStructure {
             }
             pos = next;
         }
+        return (int) end;
     }
 
     private static int readLittleInt(byte[] d, int p) {

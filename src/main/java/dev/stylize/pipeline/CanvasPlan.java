@@ -2,6 +2,7 @@ package dev.stylize.pipeline;
 
 import dev.stylize.imaging.Canvas;
 import dev.stylize.imaging.MaskReader;
+import dev.stylize.imaging.PixelRows;
 import dev.stylize.imaging.Resampler;
 import dev.stylize.imaging.RgbImage;
 import dev.stylize.imaging.SizePlan;
@@ -17,6 +18,11 @@ import java.util.Arrays;
  * Where a job's pixels go: the canvas the model sees (sides multiples of 16, under the pixel
  * budget), its binary mask (1 = generate), the region of the canvas that becomes the output, the
  * output size, and what paste-back keeps.
+ *
+ * <p>The sizes of everything built here follow from the input sizes alone ({@link #compositeReference},
+ * {@link #outpaintOutput}), so {@link PipelineLimits#checkSizes} can refuse a job before its images are
+ * decoded. The composite's two-panel canvas and its mask exist only to be shrunk to the budget: they are
+ * read row by row by the resize and never built whole.
  *
  * @param canvas the fitted canvas
  * @param mask canvas-size {0,1} mask; null when the transformer takes none (dev)
@@ -42,8 +48,42 @@ public record CanvasPlan(
     static final int OUTPAINT_FILL = 0x7F7F7F;
     static final int MULTIPLE = 16;
 
+    /** A size computed before anything of that size exists (long: it may not fit an array). */
+    public record Extent(long width, long height) {
+        /** width·height, saturating at Long.MAX_VALUE. */
+        public long pixels() {
+            long high = Math.multiplyHigh(width, height);
+            return high != 0 || width * height < 0 ? Long.MAX_VALUE : width * height;
+        }
+
+        @Override
+        public String toString() {
+            return width + "x" + height;
+        }
+    }
+
+    /** True when the first reference's pixels go on the canvas; in the other modes only SigLIP sees references. */
+    public static boolean usesReferencePixels(Mode mode) {
+        return mode == Mode.COMPOSITE || mode == Mode.VARIATION;
+    }
+
+    /** Reference A on the composite canvas: B's height (horizontal) or width (vertical), A's aspect ratio kept. */
+    public static Extent compositeReference(int aw, int ah, int bw, int bh, Layout layout) {
+        return layout == Layout.HORIZONTAL
+                ? new Extent(Math.max(1, Math.round((double) aw * bh / ah)), bh)
+                : new Extent(bw, Math.max(1, Math.round((double) ah * bw / aw)));
+    }
+
+    /** The outpaint canvas before fitting, which is also the output: B inside its margins. */
+    public static Extent outpaintOutput(int bw, int bh, Margins margins) {
+        return new Extent((long) bw + margins.left() + margins.right(), (long) bh + margins.top() + margins.bottom());
+    }
+
     public static CanvasPlan of(Mode mode, Transformer transformer, RgbImage reference, RgbImage target,
             RgbImage userMask, Layout layout, Margins margins, long maxCanvasPixels) {
+        // The caller's limits were checked before decoding (PipelineLimits.checkSizes); this catches what no
+        // array could hold, for callers that did not check.
+        PipelineLimits.arraysOnly(maxCanvasPixels).checkSizes(mode, layout, margins, extent(reference), extent(target));
         return switch (mode) {
             case COMPOSITE -> composite(reference, target, userMask, layout, maxCanvasPixels);
             case INPAINT -> {
@@ -53,45 +93,52 @@ public record CanvasPlan(
                 float[] m = targetMask(target, userMask, false);
                 yield whole(target, m, false, maxCanvasPixels);
             }
-            case OUTPAINT -> {
-                RgbImage padded = Canvas.pad(target, margins.left(), margins.right(), margins.top(),
-                        margins.bottom(), OUTPAINT_FILL);
-                float[] m = new float[padded.width() * padded.height()];
-                Arrays.fill(m, 1f);
-                float[] inner = Canvas.rectMask(padded.width(), padded.height(), margins.left(), margins.top(),
-                        target.width(), target.height());
-                for (int i = 0; i < m.length; i++) {
-                    m[i] -= inner[i];
-                }
-                yield whole(padded, m, false, maxCanvasPixels);
-            }
+            case OUTPAINT -> outpaint(target, margins, maxCanvasPixels);
             case RESTYLE -> whole(target, transformer == Transformer.FILL ? full(target) : null, true, maxCanvasPixels);
             case VARIATION -> whole(reference, transformer == Transformer.FILL ? full(reference) : null, false,
                     maxCanvasPixels);
         };
     }
 
+    private static Extent extent(RgbImage image) {
+        return image == null ? null : new Extent(image.width(), image.height());
+    }
+
     private static CanvasPlan composite(RgbImage a, RgbImage b, RgbImage userMask, Layout layout, long budget) {
         boolean horizontal = layout == Layout.HORIZONTAL;
-        // A takes B's height (horizontal) or width (vertical), keeping its aspect ratio.
-        int aw = horizontal ? Math.max(1, (int) Math.round((double) a.width() * b.height() / a.height())) : b.width();
-        int ah = horizontal ? b.height() : Math.max(1, (int) Math.round((double) a.height() * b.width() / a.width()));
-        RgbImage a2 = (aw == a.width() && ah == a.height()) ? a : Resampler.resize(a, aw, ah, Resampler.Filter.LANCZOS);
-        RgbImage joined = Canvas.sideBySide(a2, b, horizontal);
+        Extent scaled = compositeReference(a.width(), a.height(), b.width(), b.height(), layout);
+        int aw = (int) scaled.width();
+        int ah = (int) scaled.height();
         float[] bMask = targetMask(b, userMask, true);
-        float[] mask = new float[joined.width() * joined.height()];
+        // The canvas is RGB: A's alpha would be resized for nothing.
+        RgbImage a2 = (aw == a.width() && ah == a.height()) ? a
+                : Resampler.resize(a.withoutAlpha(), aw, ah, Resampler.Filter.LANCZOS);
+        PixelRows joined = Canvas.sideBySide(PixelRows.of(a2), PixelRows.of(b), horizontal);
+        PixelRows joinedMask = Canvas.sideBySide(PixelRows.zeros(aw, ah, 1),
+                PixelRows.binaryMask(bMask, b.width(), b.height()), horizontal);
+        int[] fit = SizePlan.fit(joined.width(), joined.height(), budget, MULTIPLE);
+        RgbImage canvas = RgbImage.of(fit[0], fit[1], Resampler.resize(joined, fit[0], fit[1], Resampler.Filter.LANCZOS));
+        float[] canvasMask = binarize(Resampler.resize(joinedMask, fit[0], fit[1], Resampler.Filter.LANCZOS));
         int ox = horizontal ? aw : 0;
         int oy = horizontal ? 0 : ah;
-        for (int y = 0; y < b.height(); y++) {
-            System.arraycopy(bMask, y * b.width(), mask, (y + oy) * joined.width() + ox, b.width());
-        }
-        int[] fit = SizePlan.fit(joined.width(), joined.height(), budget, MULTIPLE);
-        RgbImage canvas = resizeImage(joined, fit[0], fit[1]);
-        float[] canvasMask = resizeMask(mask, joined.width(), joined.height(), fit[0], fit[1]);
         int rx = (int) Math.round((double) ox * fit[0] / joined.width());
         int ry = (int) Math.round((double) oy * fit[1] / joined.height());
         return new CanvasPlan(canvas, canvasMask, rx, ry, fit[0] - rx, fit[1] - ry, b.width(), b.height(), b, bMask,
                 false);
+    }
+
+    /** B padded with grey margins; the mask is 1 on the margins, 0 on B. */
+    private static CanvasPlan outpaint(RgbImage target, Margins margins, long budget) {
+        RgbImage padded = Canvas.pad(target, margins.left(), margins.right(), margins.top(), margins.bottom(),
+                OUTPAINT_FILL);
+        int w = padded.width();
+        float[] m = new float[w * padded.height()];
+        Arrays.fill(m, 1f);
+        for (int y = 0; y < target.height(); y++) {
+            int row = (margins.top() + y) * w + margins.left();
+            Arrays.fill(m, row, row + target.width(), 0f);
+        }
+        return whole(padded, m, false, budget);
     }
 
     private static CanvasPlan whole(RgbImage image, float[] mask, boolean init, long budget) {
@@ -124,8 +171,10 @@ public record CanvasPlan(
         return m;
     }
 
+    /** The canvas is RGB: an alpha channel would be resized for nothing. */
     private static RgbImage resizeImage(RgbImage image, int w, int h) {
-        return (w == image.width() && h == image.height()) ? image : Resampler.resize(image, w, h, Resampler.Filter.LANCZOS);
+        return (w == image.width() && h == image.height()) ? image
+                : Resampler.resize(image.withoutAlpha(), w, h, Resampler.Filter.LANCZOS);
     }
 
     /** Resizes a {0,1} mask like diffusers: as an 8-bit image with LANCZOS, then binarized at 0.5. */
@@ -133,14 +182,13 @@ public record CanvasPlan(
         if (w == nw && h == nh) {
             return mask;
         }
-        byte[] plane = new byte[w * h];
-        for (int i = 0; i < plane.length; i++) {
-            plane[i] = (byte) (mask[i] > 0.5f ? 255 : 0);
-        }
-        byte[] resized = Resampler.resizePlane(plane, w, h, nw, nh, Resampler.Filter.LANCZOS);
-        float[] out = new float[nw * nh];
+        return binarize(Resampler.resize(PixelRows.binaryMask(mask, w, h), nw, nh, Resampler.Filter.LANCZOS));
+    }
+
+    private static float[] binarize(byte[] plane) {
+        float[] out = new float[plane.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = PixelConversion.binarizeMask(resized[i] & 0xFF);
+            out[i] = PixelConversion.binarizeMask(plane[i] & 0xFF);
         }
         return out;
     }

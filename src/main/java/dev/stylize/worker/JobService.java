@@ -90,7 +90,7 @@ public final class JobService {
         this.config = config;
         this.shutdown = shutdown;
         this.clock = clock;
-        this.inputs = new InputFetcher(store, config);
+        this.inputs = new InputFetcher(store, config, pipeline.models().constants().siglipImageSize());
         this.state = new JobState(store, config.state().bucket(), config.state().prefix());
     }
 

@@ -376,6 +376,26 @@ class ImageDecoderTest {
         assertFails(ErrorCode.INVALID_IMAGE, () -> ImageDecoder.decode(cut, MAX));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // found by the fuzzer: a damaged VP8L bitstream with bytes after its RIFF container, which the WebP
+        // reader used to read on into (seconds per byte) and return as an image
+        "UklGRj4AAABXRUJQVlA4TDIAAAAvB0ABEJkyRPQ/NhHR/5iAtiltgorAf/mAAP7/ge0f8twKHeEAAAApSURBVHicBcEBEQA=",
+        "UklGRj4AAABXRUJQVlA4TDIAAAAvB4RAARCZMUT0PzYR0f8AAABIbYKKwH/5gAD+/4HtH/LcCh3hAAAAKUlEQVR4nAXBAREA",
+        "UklGRj4AAABXRUJQVlA4TDIAAAAvz8fzARCZMUT0PzYR0f8AAABIbYKKwH/5gAD+/4HtH/LcCh3hAAAAKUlEQVR4nAXBAREA"})
+    void webpBytesAfterTheContainerAreNotReadAsImageData(String base64) {
+        byte[] data = java.util.Base64.getDecoder().decode(base64);
+        assertFails(ErrorCode.INVALID_IMAGE, () -> ImageDecoder.decode(data, MAX));
+    }
+
+    @Test
+    void aValidWebpWithTrailingBytesStillDecodes() {
+        byte[] webp = TestImages.resource("webp-lossless-rgba.webp");
+        byte[] padded = Arrays.copyOf(webp, webp.length + 100);
+        assertEquals(ImageDecoder.decode(webp, MAX).width(), ImageDecoder.decode(padded, MAX).width());
+        assertArrayEquals(ImageDecoder.decode(webp, MAX).rgb(), ImageDecoder.decode(padded, MAX).rgb());
+    }
+
     @Test
     void pngWithoutIendIsInvalid() {
         // the JDK reader decodes this one completely; the chunk walk still calls it truncated

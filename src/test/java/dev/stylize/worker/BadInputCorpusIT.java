@@ -25,8 +25,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stylize.cli.WorkerProcess;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobStatus;
+import dev.stylize.job.Printable;
 import dev.stylize.job.ResultEvent;
 import dev.stylize.messaging.KafkaJobEvents;
+import dev.stylize.runtime.Sha256;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +72,8 @@ import org.junit.jupiter.api.Test;
  * records near the broker's size limit, keys with control characters and the reuse of a jobId.
  */
 class BadInputCorpusIT extends WorkerItBase {
+    /** The worker's dead-letter value limit in this test (STYLIZE_DLQ_MAX_VALUE_BYTES); larger copies are cut. */
+    static final int DLQ_MAX_VALUE_BYTES = 256 * 1024;
     /** The worker's object size limit in this test (STYLIZE_MAX_OBJECT_BYTES); its default is 64 MiB. */
     static final int MAX_OBJECT_BYTES = 2 << 20;
     static final Duration OUTCOMES_TIMEOUT = Duration.ofMinutes(3);
@@ -110,7 +114,8 @@ class BadInputCorpusIT extends WorkerItBase {
         assertEquals(cases.size(), cases.stream().map(Case::key).distinct().count(), "keys are distinct");
 
         try (WorkerProcess w = worker("bad-input-corpus", null, List.of(),
-                Map.of("STYLIZE_MAX_OBJECT_BYTES", Integer.toString(MAX_OBJECT_BYTES)))) {
+                Map.of("STYLIZE_MAX_OBJECT_BYTES", Integer.toString(MAX_OBJECT_BYTES),
+                        "STYLIZE_DLQ_MAX_VALUE_BYTES", Integer.toString(DLQ_MAX_VALUE_BYTES)))) {
             // The probe's "latest" positions are fixed by its first polls; poll now, or the outcomes published
             // before its next poll would be skipped.
             kafka.drain(Duration.ofSeconds(2));
@@ -213,9 +218,7 @@ class BadInputCorpusIT extends WorkerItBase {
                 if (!c.code().equals(code)) {
                     wrong.add("DLQ code " + code + " (" + dlqMessage + ")");
                 }
-                if (!Arrays.equals(c.value(), d.value())) {
-                    wrong.add("DLQ value differs from the request's bytes");
-                }
+                checkDeadLetterValue(c.value(), d, wrong);
                 if (dlqMessage == null || dlqMessage.isBlank() || dlqMessage.length() > 2000) {
                     wrong.add("DLQ message missing or over 2000 characters");
                 }
@@ -247,6 +250,23 @@ class BadInputCorpusIT extends WorkerItBase {
         }
     }
 
+    /** The request's bytes, or, past the worker's dead-letter limit, their prefix with the original's size and hash. */
+    private static void checkDeadLetterValue(byte[] request, ConsumerRecord<String, byte[]> d, List<String> wrong) {
+        if (request.length <= DLQ_MAX_VALUE_BYTES) {
+            if (!Arrays.equals(request, d.value())) {
+                wrong.add("DLQ value differs from the request's bytes");
+            }
+            return;
+        }
+        if (!Arrays.equals(Arrays.copyOf(request, DLQ_MAX_VALUE_BYTES), d.value())) {
+            wrong.add("DLQ value is not the request's first " + DLQ_MAX_VALUE_BYTES + " bytes");
+        }
+        if (!Integer.toString(request.length).equals(header(d, KafkaJobEvents.HEADER_ORIGINAL_SIZE))
+                || !Sha256.of(request).equals(header(d, KafkaJobEvents.HEADER_ORIGINAL_SHA256))) {
+            wrong.add("a cut DLQ value without the original's size and sha256 headers");
+        }
+    }
+
     private void checkResult(Case c, ResultEvent r, String dlqMessage, List<String> wrong) {
         JobStatus status = switch (c.outcome()) {
             case SUCCEEDED -> JobStatus.SUCCEEDED;
@@ -265,7 +285,8 @@ class BadInputCorpusIT extends WorkerItBase {
             if (r.attempt() != 1) {
                 wrong.add("result attempt " + r.attempt());
             }
-            if (dlqMessage != null && !dlqMessage.equals(r.error().message())) {
+            // The header is the result's message with control characters escaped (it may quote the input).
+            if (dlqMessage != null && !dlqMessage.equals(Printable.of(r.error().message()))) {
                 wrong.add("result message '" + r.error().message() + "' differs from the DLQ's '" + dlqMessage + "'");
             }
         }
