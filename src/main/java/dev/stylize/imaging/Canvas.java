@@ -59,30 +59,16 @@ public final class Canvas {
         }
         int width = horizontal ? Math.addExact(a.width(), b.width()) : a.width();
         int height = horizontal ? a.height() : Math.addExact(a.height(), b.height());
-        return new PixelRows() {
-            public int width() {
-                return width;
+        return PixelRows.of(width, height, a.channels(), (y, dst, offset) -> {
+            if (horizontal) {
+                a.copyRow(y, dst, offset);
+                b.copyRow(y, dst, offset + a.width() * a.channels());
+            } else if (y < a.height()) {
+                a.copyRow(y, dst, offset);
+            } else {
+                b.copyRow(y - a.height(), dst, offset);
             }
-
-            public int height() {
-                return height;
-            }
-
-            public int channels() {
-                return a.channels();
-            }
-
-            public void copyRow(int y, byte[] dst, int offset) {
-                if (horizontal) {
-                    a.copyRow(y, dst, offset);
-                    b.copyRow(y, dst, offset + a.width() * a.channels());
-                } else if (y < a.height()) {
-                    a.copyRow(y, dst, offset);
-                } else {
-                    b.copyRow(y - a.height(), dst, offset);
-                }
-            }
-        };
+        });
     }
 
     /**

@@ -52,27 +52,13 @@ public final class MaskReader {
         boolean byAlpha = alpha != null && !fullyOpaque(alpha);
         byte[] rgb = image.rgb();
         int w = image.width();
-        return new PixelRows() {
-            public int width() {
-                return w;
+        return PixelRows.of(w, image.height(), 1, (y, dst, offset) -> {
+            for (int x = 0, i = y * w; x < w; x++, i++) {
+                boolean on = byAlpha ? (alpha[i] & 0xFF) >= THRESHOLD
+                        : luminance(rgb[3 * i] & 0xFF, rgb[3 * i + 1] & 0xFF, rgb[3 * i + 2] & 0xFF) >= THRESHOLD;
+                dst[offset + x] = (byte) (on ? 255 : 0);
             }
-
-            public int height() {
-                return image.height();
-            }
-
-            public int channels() {
-                return 1;
-            }
-
-            public void copyRow(int y, byte[] dst, int offset) {
-                for (int x = 0, i = y * w; x < w; x++, i++) {
-                    boolean on = byAlpha ? (alpha[i] & 0xFF) >= THRESHOLD
-                            : luminance(rgb[3 * i] & 0xFF, rgb[3 * i + 1] & 0xFF, rgb[3 * i + 2] & 0xFF) >= THRESHOLD;
-                    dst[offset + x] = (byte) (on ? 255 : 0);
-                }
-            }
-        };
+        });
     }
 
     /** Pillow's RGB → "L" conversion of one pixel. */

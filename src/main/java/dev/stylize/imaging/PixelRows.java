@@ -17,6 +17,25 @@ public interface PixelRows {
     /** Copies row {@code y} ({@code width·channels} bytes) into {@code dst} from {@code offset}. */
     void copyRow(int y, byte[] dst, int offset);
 
+    /** Where a {@link PixelRows} takes its rows from. */
+    @FunctionalInterface
+    interface RowSource {
+        void copyRow(int y, byte[] dst, int offset);
+    }
+
+    /** Rows of the given size taken from {@code source}. */
+    static PixelRows of(int width, int height, int channels, RowSource source) {
+        return new Sized(width, height, channels, source);
+    }
+
+    /** The one implementation behind {@link #of(int, int, int, RowSource)}. */
+    record Sized(int width, int height, int channels, RowSource source) implements PixelRows {
+        @Override
+        public void copyRow(int y, byte[] dst, int offset) {
+            source.copyRow(y, dst, offset);
+        }
+    }
+
     /** All rows in one array, row-major: what a materialised image would hold. */
     default byte[] toBytes() {
         int rowLen = width() * channels();
@@ -30,23 +49,9 @@ public interface PixelRows {
     /** The RGB samples of {@code image} (alpha is not included). */
     static PixelRows of(RgbImage image) {
         Objects.requireNonNull(image, "image");
-        return new PixelRows() {
-            public int width() {
-                return image.width();
-            }
-
-            public int height() {
-                return image.height();
-            }
-
-            public int channels() {
-                return 3;
-            }
-
-            public void copyRow(int y, byte[] dst, int offset) {
-                System.arraycopy(image.rgb(), y * image.width() * 3, dst, offset, image.width() * 3);
-            }
-        };
+        return PixelRows.of(image.width(), image.height(), 3, (y, dst, offset) -> {
+            System.arraycopy(image.rgb(), y * image.width() * 3, dst, offset, image.width() * 3);
+        });
     }
 
     /** One channel, 255 where {@code mask > 0.5} and 0 elsewhere: a {0,1} mask as an 8-bit plane. */
@@ -55,25 +60,11 @@ public interface PixelRows {
         if (width < 1 || height < 1 || mask.length != (long) width * height) {
             throw new IllegalArgumentException("mask has " + mask.length + " values for " + width + "x" + height);
         }
-        return new PixelRows() {
-            public int width() {
-                return width;
+        return PixelRows.of(width, height, 1, (y, dst, offset) -> {
+            for (int x = 0, i = y * width; x < width; x++, i++) {
+                dst[offset + x] = (byte) (mask[i] > 0.5f ? 255 : 0);
             }
-
-            public int height() {
-                return height;
-            }
-
-            public int channels() {
-                return 1;
-            }
-
-            public void copyRow(int y, byte[] dst, int offset) {
-                for (int x = 0, i = y * width; x < width; x++, i++) {
-                    dst[offset + x] = (byte) (mask[i] > 0.5f ? 255 : 0);
-                }
-            }
-        };
+        });
     }
 
     /** {@code width × height} pixels of {@code channels} zero samples. */
@@ -81,22 +72,8 @@ public interface PixelRows {
         if (width < 1 || height < 1 || channels < 1) {
             throw new IllegalArgumentException("bad size " + width + "x" + height + "x" + channels);
         }
-        return new PixelRows() {
-            public int width() {
-                return width;
-            }
-
-            public int height() {
-                return height;
-            }
-
-            public int channels() {
-                return channels;
-            }
-
-            public void copyRow(int y, byte[] dst, int offset) {
-                java.util.Arrays.fill(dst, offset, offset + width * channels, (byte) 0);
-            }
-        };
+        return PixelRows.of(width, height, channels, (y, dst, offset) -> {
+            java.util.Arrays.fill(dst, offset, offset + width * channels, (byte) 0);
+        });
     }
 }
