@@ -46,7 +46,8 @@ public class RequestConsumer {
     @Blocking
     public void onRequest(ConsumerRecord<String, byte[]> record) {
         started.await(); // no job before the worker can serve (HTTP bound, models loaded)
-        Delivery delivery = partitions.begin(new TopicPartition(record.topic(), record.partition()), record.offset());
+        Delivery delivery = partitions.begin(new TopicPartition(record.topic(), record.partition()), record.offset(),
+                record.timestamp());
         if (delivery == null) {
             LOG.infof("job=%s skipped: partition %s-%d was revoked before the record started", Printable.of(record.key()),
                     record.topic(), record.partition());

@@ -49,7 +49,7 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
     WorkerConfig config;
 
     /** The delivery of a record, or null when its partition was taken from this worker (do not start it). */
-    synchronized Delivery begin(TopicPartition tp, long offset) {
+    synchronized Delivery begin(TopicPartition tp, long offset, long timestamp) {
         if (!assigned.contains(tp)) {
             if (revoked.contains(tp)) {
                 return null;
@@ -57,7 +57,7 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
             // Never seen assigned: the listener is not wired as expected. Run it rather than skip and commit it.
             LOG.errorf("phase=REBALANCE record of %s, a partition this listener never saw assigned", tp);
         }
-        Delivery d = new Delivery(tp + "@" + offset);
+        Delivery d = new Delivery(tp + "@" + offset, timestamp);
         running.put(tp, new Running(offset, d));
         return d;
     }

@@ -26,12 +26,13 @@ final class ReduxEncoder {
     private ReduxEncoder() {}
 
     /** Returns (count × textWidth) tokens. */
-    static float[] encode(ModelSet models, List<Reference> references, ResolvedParams p, RunControl control) {
+    static float[] encode(ModelSet models, List<Reference> references, ResolvedParams p, RunControl control,
+            EncoderCache cache) {
         ModelManifest.Constants k = models.constants();
         List<float[]> perReference = new ArrayList<>();
         for (int i = 0; i < references.size(); i++) {
             Reference ref = references.get(i);
-            float[] tokens = project(models, ref, k, control);
+            float[] tokens = tokens(models, ref, k, control, cache);
             boolean[] keep = ref.mask() == null ? null : patchMask(ref, k);
             if (p.reduxDownsample() > 1) {
                 tokens = ReduxTokens.downsample(tokens, k.textWidth(), p.reduxDownsample());
@@ -61,6 +62,29 @@ final class ReduxEncoder {
         return ReduxTokens.scale(blended, (float) p.reduxStrength());
     }
 
+    /**
+     * The reference's Redux tokens before any leakage control: taken along with it from the cache, looked
+     * up by its identity, or computed (and stored when it has an identity). The leakage controls below
+     * never write into them (a cached array is shared).
+     */
+    private static float[] tokens(ModelSet models, Reference ref, ModelManifest.Constants k, RunControl control,
+            EncoderCache cache) {
+        if (ref.tokens() != null) {
+            return ref.tokens();
+        }
+        if (ref.identity() == null) {
+            return project(models, ref, k, control);
+        }
+        return cache.redux(cacheKey(models, ref.identity()), () -> project(models, ref, k, control));
+    }
+
+    /** The cache key of a reference's tokens: the graphs that compute them and the image's identity. */
+    static String cacheKey(ModelSet models, String identity) {
+        var components = models.directory().manifest().components();
+        return components.get(Component.SIGLIP.key()).sha256() + "/" + components.get(Component.REDUX.key()).sha256()
+                + "/" + identity;
+    }
+
     private static float[] project(ModelSet models, Reference ref, ModelManifest.Constants k, RunControl control) {
         int size = k.siglipImageSize();
         int grid = size / k.siglipPatchSize();
@@ -77,7 +101,9 @@ final class ReduxEncoder {
 
     private static boolean[] patchMask(Reference ref, ModelManifest.Constants k) {
         float[] m = MaskReader.fromImage(ref.mask());
-        if (ref.mask().width() != ref.image().width() || ref.mask().height() != ref.image().height()) {
+        // Without the image (tokens from the cache) its fetcher compared the sizes from the cache entry.
+        if (ref.image() != null
+                && (ref.mask().width() != ref.image().width() || ref.mask().height() != ref.image().height())) {
             throw new StylizeException(ErrorCode.MASK_SIZE_MISMATCH, "reference mask is " + ref.mask().width() + "x"
                     + ref.mask().height() + " but its image is " + ref.image().width() + "x" + ref.image().height());
         }

@@ -15,6 +15,7 @@ import dev.stylize.runtime.ModelSet;
 import dev.stylize.runtime.RunControl;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One job, top to bottom, as in spec §7: canvas → Redux tokens → text → masked-image latent →
@@ -23,14 +24,29 @@ import java.util.Map;
 public final class StylizePipeline {
     private final ModelSet models;
     private final long maxCanvasPixels;
+    private final EncoderCache cache;
 
+    /** Without caches: every job encodes its prompt and references (one-off runs, tests). */
     public StylizePipeline(ModelSet models, long maxCanvasPixels) {
+        this(models, maxCanvasPixels, EncoderCache.DISABLED);
+    }
+
+    public StylizePipeline(ModelSet models, long maxCanvasPixels, EncoderCache cache) {
         this.models = models;
         this.maxCanvasPixels = maxCanvasPixels;
+        this.cache = cache;
     }
 
     public ModelSet models() {
         return models;
+    }
+
+    /**
+     * The Redux tokens of the reference image with this identity, if the cache holds them (for this model
+     * set): a fetcher that gets them need not download or decode the image.
+     */
+    public Optional<float[]> cachedReduxTokens(String identity) {
+        return cache.cachedRedux(ReduxEncoder.cacheKey(models, identity));
     }
 
     public StylizeResult run(StylizeRequest job, RunControl control, ProgressListener progress) {
@@ -49,8 +65,8 @@ public final class StylizePipeline {
         int w = plan.width() / k.vaeScaleFactor();
         int tokens = (h / 2) * (w / 2);
 
-        float[] redux = clock.time("redux", () -> ReduxEncoder.encode(models, job.references(), p, control));
-        TextEncoder.Embeddings text = clock.time("text", () -> TextEncoder.encode(models, job.prompt(), control));
+        float[] redux = clock.time("redux", () -> ReduxEncoder.encode(models, job.references(), p, control, cache));
+        TextEncoder.Embeddings text = clock.time("text", () -> TextEncoder.encode(models, job.prompt(), control, cache));
         float[] txt = ReduxTokens.appendToText(text.sequence(), redux);
         int textRows = txt.length / k.textWidth();
 

@@ -20,7 +20,7 @@ final class TextEncoder {
 
     private TextEncoder() {}
 
-    static Embeddings encode(ModelSet models, String prompt, RunControl control) {
+    static Embeddings encode(ModelSet models, String prompt, RunControl control, EncoderCache cache) {
         ModelManifest.Constants k = models.constants();
         boolean hasPrompt = prompt != null && !prompt.isBlank();
         if (hasPrompt && !models.has(Component.T5)) {
@@ -28,18 +28,33 @@ final class TextEncoder {
                     "model set '" + models.directory().manifest().id() + "' has no T5 text encoder; omit the prompt");
         }
         String text = hasPrompt ? prompt : "";
-        float[] sequence = models.has(Component.T5)
-                ? run(models, Component.T5, text, k.textLength(), "text_embeddings", control)
-                : new float[k.textLength() * k.textWidth()];
-        float[] pooled = models.has(Component.CLIP)
-                ? run(models, Component.CLIP, text, k.clipLength(), "pooled_embeddings", control)
-                : new float[k.pooledWidth()];
-        return new Embeddings(sequence, k.textLength(), pooled);
+        long[] t5Ids = models.has(Component.T5) ? models.tokenizer(Component.T5, k.textLength()).encode(text) : null;
+        long[] clipIds = models.has(Component.CLIP) ? models.tokenizer(Component.CLIP, k.clipLength()).encode(text) : null;
+        if (t5Ids == null && clipIds == null) {
+            return new Embeddings(new float[k.textLength() * k.textWidth()], k.textLength(), new float[k.pooledWidth()]);
+        }
+        EncoderCache.Prompt p = cache.prompt(cacheKey(models, t5Ids, clipIds), () -> new EncoderCache.Prompt(
+                t5Ids != null ? run(models, Component.T5, t5Ids, k.textLength(), "text_embeddings", control)
+                        : new float[k.textLength() * k.textWidth()],
+                clipIds != null ? run(models, Component.CLIP, clipIds, k.clipLength(), "pooled_embeddings", control)
+                        : new float[k.pooledWidth()]));
+        return new Embeddings(p.sequence(), k.textLength(), p.pooled());
     }
 
-    private static float[] run(ModelSet models, Component c, String text, int length, String output, RunControl control) {
+    /** The graphs that compute the embeddings and the token ids they read. */
+    private static String cacheKey(ModelSet models, long[] t5Ids, long[] clipIds) {
+        var components = models.directory().manifest().components();
+        StringBuilder key = new StringBuilder();
+        for (var part : java.util.List.of(Map.entry(Component.T5, t5Ids == null ? new long[0] : t5Ids),
+                Map.entry(Component.CLIP, clipIds == null ? new long[0] : clipIds))) {
+            var spec = components.get(part.getKey().key());
+            key.append(spec == null ? "-" : spec.sha256()).append(java.util.Arrays.toString(part.getValue())).append('/');
+        }
+        return key.toString();
+    }
+
+    private static float[] run(ModelSet models, Component c, long[] ids, int length, String output, RunControl control) {
         ModelSession session = models.session(c);
-        long[] ids = models.tokenizer(c, length).encode(text);
         try (HostTensor in = session.inputIds("input_ids", ids, 1, length)) {
             return session.run(Map.of("input_ids", in), control).get(output);
         }

@@ -23,6 +23,7 @@ public final class Delivery implements AutoCloseable {
     }
 
     private final String source;
+    private final long recordTimestamp;
     private final RunControl control = new RunControl();
     private final AtomicReference<StopReason> stopReason = new AtomicReference<>();
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
@@ -30,7 +31,17 @@ public final class Delivery implements AutoCloseable {
 
     /** @param source where the record came from, for logs (e.g. {@code stylize.requests-7@1234}) */
     public Delivery(String source) {
+        this(source, 0);
+    }
+
+    /** @param recordTimestamp when the record was produced (epoch ms), 0 when unknown */
+    public Delivery(String source, long recordTimestamp) {
         this.source = source;
+        this.recordTimestamp = recordTimestamp;
+    }
+
+    public long recordTimestamp() {
+        return recordTimestamp;
     }
 
     public String source() {

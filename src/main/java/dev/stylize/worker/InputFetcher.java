@@ -17,6 +17,10 @@ import dev.stylize.pipeline.Reference;
 import dev.stylize.storage.ObjectStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * A job's input images, in three stages so that a request that cannot fit fails before anything large is
@@ -37,25 +41,48 @@ final class InputFetcher {
     private final ObjectStore store;
     private final WorkerConfig config;
     private final int referenceSide;
+    private final Executor io;
+    private final Function<String, Optional<float[]>> cachedTokens;
 
-    /** @param referenceSide the SigLIP input size of the loaded model set ({@code constants().siglipImageSize()}) */
-    InputFetcher(ObjectStore store, WorkerConfig config, int referenceSide) {
+    /**
+     * @param referenceSide the SigLIP input size of the loaded model set ({@code constants().siglipImageSize()})
+     * @param io            runs the object fetches side by side
+     * @param cachedTokens  the cached Redux tokens of a reference identity ({@code StylizePipeline::cachedReduxTokens})
+     */
+    InputFetcher(ObjectStore store, WorkerConfig config, int referenceSide, Executor io,
+            Function<String, Optional<float[]>> cachedTokens) {
         this.store = store;
         this.config = config;
         this.referenceSide = referenceSide;
+        this.io = io;
+        this.cachedTokens = cachedTokens;
     }
 
     Inputs fetch(JobRequest req, ResolvedParams params) {
         long maxPixels = config.maxInputPixels();
-        List<Encoded> refImages = new ArrayList<>();
-        List<Encoded> refMasks = new ArrayList<>();
+        boolean canvasReference = CanvasPlan.usesReferencePixels(params.mode());
+        // All objects at once (one round trip, not one per object); failures are reported in field order.
+        List<CompletableFuture<Encoded>> refImageGets = new ArrayList<>();
+        List<CompletableFuture<Encoded>> refMaskGets = new ArrayList<>();
         for (int i = 0; i < req.reference().size(); i++) {
             ReferenceRef r = req.reference().get(i);
-            refImages.add(get("reference[" + i + "]", r.image(), maxPixels));
-            refMasks.add(r.mask() == null ? null : get("reference[" + i + "].mask", r.mask(), maxPixels));
+            boolean onCanvas = canvasReference && i == 0;
+            String field = "reference[" + i + "]";
+            // A reference only SigLIP sees, without a mask, is not even downloaded when its tokens are cached.
+            refImageGets.add(onCanvas || r.mask() != null ? getAsync(field, r.image(), maxPixels)
+                    : CompletableFuture.supplyAsync(() -> cachedOrGet(field, r.image(), maxPixels), io));
+            refMaskGets.add(getAsync("reference[" + i + "].mask", r.mask(), maxPixels));
         }
-        Encoded target = req.target() == null ? null : get("target", req.target(), maxPixels);
-        Encoded mask = req.mask() == null ? null : get("mask", req.mask(), maxPixels);
+        CompletableFuture<Encoded> targetGet = getAsync("target", req.target(), maxPixels);
+        CompletableFuture<Encoded> maskGet = getAsync("mask", req.mask(), maxPixels);
+        List<Encoded> refImages = new ArrayList<>();
+        List<Encoded> refMasks = new ArrayList<>();
+        for (int i = 0; i < refImageGets.size(); i++) {
+            refImages.add(JobService.join(refImageGets.get(i)));
+            refMasks.add(JobService.join(refMaskGets.get(i)));
+        }
+        Encoded target = JobService.join(targetGet);
+        Encoded mask = JobService.join(maskGet);
 
         for (int i = 0; i < refImages.size(); i++) {
             sameSize(refMasks.get(i), refImages.get(i));
@@ -63,7 +90,8 @@ final class InputFetcher {
         sameSize(mask, target);
         PipelineLimits limits = new PipelineLimits(maxPixels, config.maxCanvasPixels());
         try {
-            limits.checkSizes(params.mode(), params.layout(), params.outpaint(), refImages.get(0).extent(),
+            limits.checkSizes(params.mode(), params.layout(), params.outpaint(),
+                    refImages.get(0).header == null ? null : refImages.get(0).extent(),
                     target == null ? null : target.extent());
         } catch (StylizeException e) {
             String objects = (params.mode() == Mode.COMPOSITE ? "reference[0] " + refImages.get(0).name + ", " : "")
@@ -73,18 +101,23 @@ final class InputFetcher {
 
         // Squashed references first: their bytes go before anything large is decoded; the canvas reference
         // (index 0) comes last among them.
-        boolean canvasReference = CanvasPlan.usesReferencePixels(params.mode());
         int n = refImages.size();
         Reference[] refs = new Reference[n];
         for (int k = 0; k < n; k++) {
             int i = canvasReference ? (k + 1) % n : k;
             boolean onCanvas = canvasReference && i == 0;
-            RgbImage image = referencePixels(refImages.get(i), onCanvas, maxPixels);
+            Encoded encoded = refImages.get(i);
+            double weight = req.reference().get(i).weightOrDefault();
+            if (encoded.tokens != null) {
+                refs[i] = new Reference(null, weight, null, encoded.identity, encoded.tokens);
+                continue;
+            }
+            RgbImage image = referencePixels(encoded, onCanvas, maxPixels);
             Encoded m = refMasks.get(i);
             // A mask keeps its image's size (the pipeline checks it): full beside a full reference.
             RgbImage refMask = m == null ? null
                     : onCanvas ? m.decode(maxPixels) : SquareThumbnail.mask(m.decode(maxPixels), referenceSide);
-            refs[i] = new Reference(image, req.reference().get(i).weightOrDefault(), refMask);
+            refs[i] = new Reference(image, weight, refMask, encoded.identity, null);
         }
         RgbImage targetImage = target == null ? null : target.decode(maxPixels).withoutAlpha();
         RgbImage maskImage = mask == null ? null : mask.decode(maxPixels);
@@ -97,14 +130,41 @@ final class InputFetcher {
         return onCanvas ? image.withoutAlpha() : SquareThumbnail.image(image, referenceSide);
     }
 
+    /** Null for an absent object. */
+    private CompletableFuture<Encoded> getAsync(String field, ObjectRef ref, long maxPixels) {
+        return ref == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> get(field, ref, maxPixels), io);
+    }
+
     private Encoded get(String field, ObjectRef ref, long maxPixels) {
         String name = ref.bucket() + "/" + ref.key();
-        byte[] bytes = store.get(ref.bucket(), ref.key(), config.maxObjectBytes());
+        ObjectStore.Fetched fetched = store.fetch(ref.bucket(), ref.key(), config.maxObjectBytes());
         try {
-            return new Encoded(field, name, ImageDecoder.readHeader(bytes, maxPixels), bytes);
+            return new Encoded(field, name, ImageDecoder.readHeader(fetched.bytes(), maxPixels), fetched.bytes(),
+                    identity(ref, fetched.etag()), null);
         } catch (StylizeException e) {
             throw new StylizeException(e.code(), name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The reference's cached Redux tokens if its current version has some (one HEAD), else the object itself. */
+    private Encoded cachedOrGet(String field, ObjectRef ref, long maxPixels) {
+        var info = store.stat(ref.bucket(), ref.key());
+        if (info.isPresent() && info.get().size() <= config.maxObjectBytes()) {
+            String identity = identity(ref, info.get().etag());
+            Optional<float[]> tokens = identity == null ? Optional.empty() : cachedTokens.apply(identity);
+            if (tokens.isPresent()) {
+                return new Encoded(field, ref.bucket() + "/" + ref.key(), null, null, identity, tokens.get());
+            }
+        }
+        return get(field, ref, maxPixels); // a missing or oversized object fails there, with its usual error
+    }
+
+    /** Where an image came from, as long as its content is the same; null without an ETag (never cached). */
+    private static String identity(ObjectRef ref, String etag) {
+        // A GET's header quotes the ETag, the client's stat() does not.
+        String tag = etag == null ? "" : etag.replace("\"", "");
+        return tag.isBlank() ? null : "s3://" + ref.bucket() + "/" + ref.key() + "#" + tag;
     }
 
     /** A mask must have its image's size (checked here from the headers, before either is decoded). */
@@ -116,18 +176,25 @@ final class InputFetcher {
         }
     }
 
-    /** One fetched object: its bytes until decoded, and its header. */
+    /**
+     * One fetched object: its bytes until decoded, its header and identity; or, for a reference whose Redux
+     * tokens were cached, only those (no bytes, no header).
+     */
     private static final class Encoded {
         final String field;
         final String name;
         final ImageHeader header;
+        final String identity;
+        final float[] tokens;
         private byte[] bytes;
 
-        Encoded(String field, String name, ImageHeader header, byte[] bytes) {
+        Encoded(String field, String name, ImageHeader header, byte[] bytes, String identity, float[] tokens) {
             this.field = field;
             this.name = name;
             this.header = header;
             this.bytes = bytes;
+            this.identity = identity;
+            this.tokens = tokens;
         }
 
         CanvasPlan.Extent extent() {

@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -73,11 +75,9 @@ public final class JobService {
     private final Clock clock;
     private final InputFetcher inputs;
     private final JobState state;
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "stylize-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("stylize-deadlines"));
+    /** Object-store calls a job makes side by side (its inputs, its output and record) or after it (cleanup). */
+    private final ExecutorService io = Executors.newCachedThreadPool(daemon("stylize-io"));
 
     public JobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
             RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown, Clock clock) {
@@ -90,7 +90,8 @@ public final class JobService {
         this.config = config;
         this.shutdown = shutdown;
         this.clock = clock;
-        this.inputs = new InputFetcher(store, config, pipeline.models().constants().siglipImageSize());
+        this.inputs = new InputFetcher(store, config, pipeline.models().constants().siglipImageSize(), io,
+                pipeline::cachedReduxTokens);
         this.state = new JobState(store, config.state().bucket(), config.state().prefix());
     }
 
@@ -158,7 +159,12 @@ public final class JobService {
         OutputLayout layout = OutputLayout.of(req.output(), jobId);
         String fingerprint = JobState.fingerprint(req);
         TransientRetry retry = retry(jobId, delivery);
+        Spans spans = new Spans();
+        if (delivery.recordTimestamp() > 0) {
+            spans.put("queued", Math.max(0, System.currentTimeMillis() - delivery.recordTimestamp()));
+        }
         JobState.Attempt attempt = null;
+        CompletableFuture<Void> marked = null;
         boolean stateKnown = false;
         running.started(jobId, delivery);
         ScheduledFuture<?> deadlineTimer = scheduleDeadline(req.deadline(), delivery);
@@ -166,8 +172,10 @@ public final class JobService {
         try {
             // A success is final: answer every later delivery from it, or refuse a different request.
             // Until it is known whether there is one, no result may be published under the job's key.
-            Optional<JobState.Success> success = retry.callUntilStopped("state", () -> state.success(jobId));
+            JobState.Snapshot snapshot = retry.callUntilStopped("state", () -> state.look(jobId));
+            Optional<JobState.Success> success = retry.callUntilStopped("state", () -> state.success(snapshot));
             stateKnown = true;
+            spans.mark("state");
             if (success.isPresent()) {
                 if (!success.get().requestSha256().equals(fingerprint)) {
                     conflict(jobId, value);
@@ -188,35 +196,39 @@ public final class JobService {
                 throw new StylizeException(ErrorCode.CANCELLED, "cancelled before start");
             }
             checkBuckets(req, layout);
-            String marker = JobState.newMarker();
-            attempt = retry.call("attempt", () -> state.begin(jobId, marker));
+            attempt = state.attempt(snapshot, JobState.newMarker());
+            JobState.Attempt counted = attempt;
+            // Written while the inputs are fetched; the pipeline waits for it (see compute).
+            marked = CompletableFuture.runAsync(() -> retry.run("attempt", () -> state.mark(counted)), io);
             metrics.attempt(attempt.number());
             if (attempt.unfinished() > config.maxAttempts()) {
                 String msg = "job did not finish in " + config.maxAttempts()
                         + " deliveries (the worker died each time: out of memory or a native crash?)";
                 LOG.errorf("job=%s phase=FAILED code=%s attempt=%d", jobId, ErrorCode.MAX_ATTEMPTS_EXCEEDED,
                         attempt.number());
-                publishTerminal(failed(jobId, attempt.number(), ErrorCode.MAX_ATTEMPTS_EXCEEDED, msg, timings), retry);
+                join(marked);
+                publishTerminal(failed(jobId, attempt.number(), ErrorCode.MAX_ATTEMPTS_EXCEEDED, msg, timings), attempt,
+                        marked);
                 return Delivery.Outcome.ANSWERED;
             }
-            ResultEvent result = compute(req, layout, attempt.number(), delivery, timings, retry);
-            JobState.Attempt done = attempt;
-            retry.run("record", () -> state.recordSuccess(jobId, new JobState.Success(fingerprint, withUrl(result,
-                    out -> "s3://" + out.bucket() + "/" + out.key()))));
-            LOG.infof("job=%s phase=SUCCEEDED attempt=%d ms=%d", jobId, done.number(),
-                    (System.nanoTime() - started) / 1_000_000);
-            publishTerminal(result, retry);
+            ResultEvent result = compute(req, layout, attempt.number(), delivery, timings, retry, spans, fingerprint,
+                    marked);
+            publish(result);
+            spans.mark("publish");
+            LOG.infof("job=%s phase=SUCCEEDED attempt=%d ms=%d spans=%s", jobId, attempt.number(),
+                    (System.nanoTime() - started) / 1_000_000, spans);
+            clearInBackground(attempt, marked);
             return Delivery.Outcome.ANSWERED;
         } catch (StylizeException e) {
             int n = attempt == null ? 1 : attempt.number();
             if (e.code() == ErrorCode.CANCELLED) {
-                return stopped(req, value, delivery, attempt, stateKnown, timings, retry);
+                return stopped(req, value, delivery, attempt, marked, stateKnown, timings, retry);
             }
             if (!stateKnown) {
                 return deadLetterOnly(jobId, value, e.code(), e.getMessage());
             }
             LOG.warnf("job=%s phase=FAILED code=%s attempt=%d message=%s", jobId, e.code(), n, e.getMessage());
-            publishTerminal(failed(jobId, n, e.code(), e.getMessage(), timings), retry);
+            publishTerminal(failed(jobId, n, e.code(), e.getMessage(), timings), attempt, marked);
             return Delivery.Outcome.ANSWERED;
         } catch (RuntimeException e) {
             int n = attempt == null ? 1 : attempt.number();
@@ -226,7 +238,7 @@ public final class JobService {
             }
             LOG.errorf(e, "job=%s phase=FAILED code=%s attempt=%d", jobId, ErrorCode.INTERNAL, n);
             publishTerminal(failed(jobId, n, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
-                    timings), retry);
+                    timings), attempt, marked);
             return Delivery.Outcome.ANSWERED;
         } finally {
             if (deadlineTimer != null) {
@@ -239,7 +251,7 @@ public final class JobService {
 
     /** A job stopped from outside: CANCELLED or EXPIRED with a result, or given up without one. */
     private Delivery.Outcome stopped(JobRequest req, byte[] value, Delivery delivery, JobState.Attempt attempt,
-            boolean stateKnown, Map<Phase, Long> timings, TransientRetry retry) {
+            CompletableFuture<Void> marked, boolean stateKnown, Map<Phase, Long> timings, TransientRetry retry) {
         String jobId = req.jobId();
         int n = attempt == null ? 1 : attempt.number();
         StopReason reason = delivery.stopReason() == null ? StopReason.CANCELLED : delivery.stopReason();
@@ -263,40 +275,54 @@ public final class JobService {
             return deadLetterOnly(jobId, value, code, msg);
         }
         LOG.infof("job=%s phase=%s attempt=%d", jobId, code == ErrorCode.CANCELLED ? "CANCELLED" : "EXPIRED", n);
-        publishTerminal(failed(jobId, n, code, msg, timings), retry);
+        publishTerminal(failed(jobId, n, code, msg, timings), attempt, marked);
         return Delivery.Outcome.ANSWERED;
     }
 
+    /** Fetch, pipeline, then the output uploaded and the success recorded side by side; returns the result. */
     private ResultEvent compute(JobRequest req, OutputLayout layout, int attempt, Delivery delivery,
-            Map<Phase, Long> timings, TransientRetry retry) {
+            Map<Phase, Long> timings, TransientRetry retry, Spans spans, String fingerprint,
+            CompletableFuture<Void> marked) {
         String jobId = req.jobId();
         ProgressReporter progress = new ProgressReporter(jobId, attempt, layout, timings, events, store, metrics);
         progress.phase(Phase.FETCHING);
         ResolvedParams params = ParamResolver.resolve(req.mode(), req.jobParams(),
                 pipeline.models().has(Component.DEV_TRANSFORMER), GaussianNoise.seedFromJobId(jobId));
         InputFetcher.Inputs in = retry.call("fetch", () -> inputs.fetch(req, params));
+        // The marker must be durable before the pipeline can crash the worker.
+        join(marked);
         delivery.control().checkpoint();
+        spans.mark("fetch");
 
         StylizeResult result = retry.call("pipeline", () -> runPipeline(new StylizeRequest(jobId, in.references(),
                 in.target(), in.mask(), req.prompt(), params), delivery, progress));
+        spans.mark("pipeline");
         metrics.pipeline(result.timingsMs());
-        LOG.infof("job=%s stages=%s canvas=%dx%d tokens=%d+%d", jobId, result.timingsMs(), result.canvasWidth(),
-                result.canvasHeight(), result.imageTokens(), result.textTokens());
+        long notFetched = in.references().stream().filter(r -> r.image() == null).count();
+        LOG.infof("job=%s stages=%s canvas=%dx%d tokens=%d+%d referencesFromCache=%d", jobId, result.timingsMs(),
+                result.canvasWidth(), result.canvasHeight(), result.imageTokens(), result.textTokens(), notFetched);
 
         progress.phase(Phase.UPLOADING);
         String format = layout.format();
         byte[] bytes = ImageEncoder.encode(result.image(), format, 0.95f);
+        spans.mark("encode");
         String sha = Sha256.of(bytes);
         String contentType = ImageEncoder.contentType(format);
+        OutputInfo out = new OutputInfo(layout.bucket(), layout.outputKey(), presign(layout.bucket(), layout.outputKey()),
+                result.image().width(), result.image().height(), sha, contentType);
+        // The record may land before the output: a redelivery then finds the output missing and recomputes.
+        CompletableFuture<Void> record = CompletableFuture.runAsync(() -> retry.run("record", () -> state.recordSuccess(
+                jobId, new JobState.Success(fingerprint, withUrl(ResultEvent.succeeded(jobId, attempt, List.of(out),
+                        timings, result.seed(), modelInfo()), o -> "s3://" + o.bucket() + "/" + o.key())))), io);
         retry.run("upload", () -> store.put(layout.bucket(), layout.outputKey(), bytes, contentType, Map.of(
                 META_SHA256, sha,
                 "seed", Long.toString(result.seed()),
                 "job-id", jobId,
                 "model-id", pipeline.models().directory().manifest().id())));
+        join(record);
         progress.end();
+        spans.mark("upload");
         LOG.infof("job=%s phase=UPLOADING done key=%s bytes=%d", jobId, layout.outputKey(), bytes.length);
-        OutputInfo out = new OutputInfo(layout.bucket(), layout.outputKey(), presign(layout.bucket(), layout.outputKey()),
-                result.image().width(), result.image().height(), sha, contentType);
         return ResultEvent.succeeded(jobId, attempt, List.of(out), timings, result.seed(), modelInfo());
     }
 
@@ -370,6 +396,26 @@ public final class JobService {
         }
     }
 
+    /** Waits for a side task; its typed failure becomes this thread's. */
+    static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     private ScheduledFuture<?> scheduleDeadline(Instant deadline, Delivery delivery) {
         if (deadline == null) {
             return null;
@@ -405,14 +451,28 @@ public final class JobService {
         return new ModelInfo(dir.manifest().id(), dir.manifestSha256());
     }
 
-    /** A terminal result, then the job's attempt markers go (best effort: a leftover marker is harmless). */
-    private void publishTerminal(ResultEvent result, TransientRetry retry) {
+    /** A terminal result, then the job's attempt markers go. */
+    private void publishTerminal(ResultEvent result, JobState.Attempt attempt, CompletableFuture<Void> marked) {
         publish(result);
-        try {
-            retry.run("cleanup", () -> state.clearAttempts(result.jobId()));
-        } catch (StylizeException e) {
-            LOG.warnf("job=%s attempt markers left in place: %s", result.jobId(), e.getMessage());
+        clearInBackground(attempt, marked);
+    }
+
+    /**
+     * Removes the markers this delivery counted once its own is written (else a late write would outlive
+     * the delete), off the job's path: the next job need not wait. Best effort: a marker left behind
+     * counts once more only if the same request is submitted again.
+     */
+    private void clearInBackground(JobState.Attempt attempt, CompletableFuture<Void> marked) {
+        if (attempt == null) {
+            return;
         }
+        marked.handle((ok, failed) -> null).thenRunAsync(() -> {
+            try {
+                state.clear(attempt);
+            } catch (RuntimeException e) {
+                LOG.warnf("job=%s attempt markers left in place: %s", attempt.jobId(), e.getMessage());
+            }
+        }, io);
     }
 
     private void publish(ResultEvent result) {

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  *       of rewriting one counter means concurrent deliveries can never lose an increment. Markers are
  *       removed once a terminal result is out.</li>
  * </ul>
+ *
+ * <p>A delivery reads all of it with one LIST ({@link #look}), then writes its marker.
  */
 final class JobState {
     private static final String SUCCEEDED = "succeeded.json";
@@ -48,8 +50,9 @@ final class JobState {
      * @param number     the attempt number of this delivery (1 for the first)
      * @param unfinished deliveries, this one included, that neither ended with a result nor were released:
      *                   each one before this crashed its worker
+     * @param markerKeys every marker object counted, this delivery's included: what {@link #clear} removes
      */
-    record Attempt(String jobId, String marker, int number, int unfinished) {}
+    record Attempt(String jobId, String marker, int number, int unfinished, List<String> markerKeys) {}
 
     private final ObjectStore store;
     private final String bucket;
@@ -77,14 +80,33 @@ final class JobState {
         return Sha256.of(JobJson.write(content));
     }
 
-    Optional<Success> success(String jobId) {
-        String key = key(jobId, SUCCEEDED);
-        if (store.stat(bucket, key).isEmpty()) {
+    /** What one LIST of the job's keys tells. */
+    record Snapshot(String jobId, boolean succeeded, Set<String> attempts, Set<String> released, List<String> markerKeys) {}
+
+    /** The job's state in one request: whether it succeeded, and its markers. */
+    Snapshot look(String jobId) {
+        String base = key(jobId, "");
+        List<String> keys = store.list(bucket, base);
+        Set<String> attempts = names(keys, base + ATTEMPTS);
+        Set<String> released = names(keys, base + RELEASED);
+        released.retainAll(attempts);
+        List<String> markerKeys = keys.stream()
+                .filter(k -> k.startsWith(base + ATTEMPTS) || k.startsWith(base + RELEASED)).toList();
+        return new Snapshot(jobId, keys.contains(base + SUCCEEDED), attempts, released, markerKeys);
+    }
+
+    /** The recorded success, when {@code snapshot} saw one. */
+    Optional<Success> success(Snapshot snapshot) {
+        if (!snapshot.succeeded()) {
             return Optional.empty();
         }
-        JsonNode node = JobJson.readTree(store.get(bucket, key, 1 << 20));
+        JsonNode node = JobJson.readTree(store.get(bucket, key(snapshot.jobId(), SUCCEEDED), 1 << 20));
         ResultEvent result = JobJson.parseResult(JobJson.write(node.get("result")));
         return Optional.of(new Success(node.get("requestSha256").asText(), result));
+    }
+
+    Optional<Success> success(String jobId) {
+        return success(look(jobId));
     }
 
     void recordSuccess(String jobId, Success success) {
@@ -99,19 +121,28 @@ final class JobState {
         return String.format(Locale.ROOT, "%013d-%s", System.currentTimeMillis(), randomHex());
     }
 
+    /** This delivery's attempt, counted from the markers {@code snapshot} saw (no request: see {@link #mark}). */
+    Attempt attempt(Snapshot snapshot, String marker) {
+        int number = snapshot.attempts().size() + 1;
+        List<String> keys = new java.util.ArrayList<>(snapshot.markerKeys());
+        keys.add(key(snapshot.jobId(), ATTEMPTS + marker));
+        return new Attempt(snapshot.jobId(), marker, number, number - snapshot.released().size(), List.copyOf(keys));
+    }
+
     /**
-     * Writes this delivery's marker (idempotent: a retry writes the same object), then counts every
-     * marker of the job, its own included.
+     * Writes the attempt's marker (idempotent: a retry writes the same object). Deliveries running at once
+     * may each count only the markers before theirs, but every later delivery counts them all.
      */
+    void mark(Attempt attempt) {
+        store.put(bucket, key(attempt.jobId(), ATTEMPTS + attempt.marker()), "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json", Map.of());
+    }
+
+    /** Looks, counts and marks: a new delivery's attempt. */
     Attempt begin(String jobId, String marker) {
-        store.put(bucket, key(jobId, ATTEMPTS + marker), "{}".getBytes(StandardCharsets.UTF_8), "application/json",
-                Map.of());
-        String base = key(jobId, "");
-        List<String> keys = store.list(bucket, base);
-        Set<String> attempts = names(keys, base + ATTEMPTS);
-        Set<String> released = names(keys, base + RELEASED);
-        released.retainAll(attempts);
-        return new Attempt(jobId, marker, attempts.size(), attempts.size() - released.size());
+        Attempt a = attempt(look(jobId), marker);
+        mark(a);
+        return a;
     }
 
     /** This delivery gave the job up without crashing: it must not count against the attempt cap. */
@@ -120,14 +151,12 @@ final class JobState {
                 "application/json", Map.of());
     }
 
-    /** Removes the job's markers once its terminal result is out. */
-    void clearAttempts(String jobId) {
-        String base = key(jobId, "");
-        for (String k : store.list(bucket, base)) {
-            if (k.startsWith(base + ATTEMPTS) || k.startsWith(base + RELEASED)) {
-                store.delete(bucket, k);
-            }
-        }
+    /**
+     * Removes the markers this delivery counted, in one request, once the job's terminal result is out (a
+     * marker written meanwhile by a concurrent delivery stays: it only counts once more).
+     */
+    void clear(Attempt attempt) {
+        store.delete(bucket, attempt.markerKeys());
     }
 
     private String key(String jobId, String name) {

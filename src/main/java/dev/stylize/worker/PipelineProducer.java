@@ -1,11 +1,16 @@
 package dev.stylize.worker;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.stylize.analytic.BundledModels;
+import dev.stylize.pipeline.EncoderCache;
 import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.runtime.Component;
 import dev.stylize.runtime.ModelSet;
 import dev.stylize.runtime.Provider;
 import dev.stylize.runtime.RuntimeConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -41,7 +46,20 @@ public class PipelineProducer {
 
     @Produces
     @Singleton
-    StylizePipeline pipeline(ModelSet models, WorkerConfig config) {
-        return new StylizePipeline(models, config.maxCanvasPixels());
+    StylizePipeline pipeline(ModelSet models, WorkerConfig config, MeterRegistry registry) {
+        EncoderCache cache = new EncoderCache(config.encoderCache().promptBytes(), config.encoderCache().reduxBytes());
+        monitor(registry, cache.promptCache(), "prompt");
+        monitor(registry, cache.reduxCache(), "redux");
+        return new StylizePipeline(models, config.maxCanvasPixels(), cache);
+    }
+
+    /** Micrometer's cache_{gets,evictions,size,…}{cache="stylize_encoder_<name>"} and the bytes held. */
+    private static void monitor(MeterRegistry registry, Cache<String, ?> cache, String name) {
+        if (cache == null) {
+            return;
+        }
+        CaffeineCacheMetrics.monitor(registry, cache, "stylize_encoder_" + name);
+        registry.gauge("stylize_encoder_cache_bytes", Tags.of("cache", name), cache,
+                c -> c.policy().eviction().map(e -> (double) e.weightedSize().orElse(0)).orElse(0.0));
     }
 }

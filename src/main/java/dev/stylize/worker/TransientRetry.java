@@ -26,7 +26,8 @@ final class TransientRetry {
     private final long budgetEnd;
     private final Duration maxPause;
     private final WorkerMetrics metrics;
-    private int faultRetries;
+    /** Shared by the job's side tasks (upload and record run at once). */
+    private final java.util.concurrent.atomic.AtomicInteger faultRetries = new java.util.concurrent.atomic.AtomicInteger();
 
     TransientRetry(String jobId, Delivery delivery, Duration budget, Duration maxPause, WorkerMetrics metrics) {
         this.jobId = jobId;
@@ -83,6 +84,6 @@ final class TransientRetry {
         if (code == ErrorCode.STORAGE_UNAVAILABLE) {
             return true;
         }
-        return faultRetries++ < MAX_FAULT_RETRIES;
+        return faultRetries.getAndIncrement() < MAX_FAULT_RETRIES;
     }
 }

@@ -83,6 +83,19 @@ public interface WorkerConfig {
     @WithDefault("524288")
     int dlqMaxValueBytes();
 
+    /** Caches of what the conditioning encoders compute, on the heap (README "Caches"). */
+    EncoderCache encoderCache();
+
+    interface EncoderCache {
+        /** Bytes of prompt embeddings (FLUX.1: T5 512×4096 + CLIP 768 floats ≈ 8 MiB a prompt); 0 = off. */
+        @WithDefault("268435456")
+        long promptBytes();
+
+        /** Bytes of Redux tokens (FLUX.1: 729×4096 floats ≈ 11.4 MiB a reference image); 0 = off. */
+        @WithDefault("536870912")
+        long reduxBytes();
+    }
+
     /** The worker's own bucket for job state: attempt markers and the record of each success. */
     State state();
 

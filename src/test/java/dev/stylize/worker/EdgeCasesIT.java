@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stylize.cli.WorkerProcess;
@@ -146,6 +147,45 @@ class EdgeCasesIT extends WorkerItBase {
             assertFalse(line.startsWith(forged), "a forged log line: " + line);
         }
         assertTrue(Files.readString(worker.log()).contains("\\n" + forged), "the key is logged escaped");
+        assertServes(worker);
+    }
+
+    @Test
+    void aRepeatedStyleReferenceAndPromptComeFromTheCache() throws Exception {
+        putImage("in/style-cached.png", dev.stylize.pipeline.TestImages.uniform(64, 64, 30, 160, 200));
+        String params = "\"steps\":2,\"seed\":11";
+        String first = jobId("cache-1");
+        String second = jobId("cache-2");
+        String req1 = request(first, "restyle", "in/style-cached.png", "in/b.png", null, params);
+        kafka.submit(first, req1.substring(0, req1.length() - 1) + ",\"prompt\":\"a red fox\"}");
+        ResultEvent r1 = kafka.awaitResult(first, RESULT_TIMEOUT);
+        String req2 = request(second, "restyle", "in/style-cached.png", "in/b.png", null, params);
+        kafka.submit(second, req2.substring(0, req2.length() - 1) + ",\"prompt\":\"a red fox\"}");
+        ResultEvent r2 = kafka.awaitResult(second, RESULT_TIMEOUT);
+        assertEquals(r1.outputs().get(0).sha256(), r2.outputs().get(0).sha256(), "the same image from the cache");
+        awaitLog(worker, "job=" + second + " stages=");
+        String line = Files.readAllLines(worker.log()).stream().filter(l -> l.contains("job=" + second + " stages="))
+                .findFirst().orElseThrow();
+        assertTrue(line.contains("referencesFromCache=1"), "the reference was not downloaded: " + line);
+
+        // A new version of the object is a new identity: recomputed, and the output follows the new content.
+        putImage("in/style-cached.png", dev.stylize.pipeline.TestImages.uniform(64, 64, 220, 200, 10));
+        String third = jobId("cache-3");
+        String req3 = request(third, "restyle", "in/style-cached.png", "in/b.png", null, params);
+        kafka.submit(third, req3.substring(0, req3.length() - 1) + ",\"prompt\":\"a red fox\"}");
+        ResultEvent r3 = kafka.awaitResult(third, RESULT_TIMEOUT);
+        assertNotEquals(r1.outputs().get(0).sha256(), r3.outputs().get(0).sha256(), "the changed reference is used");
+        awaitLog(worker, "job=" + third + " stages=");
+        assertTrue(Files.readAllLines(worker.log()).stream().anyMatch(l -> l.contains("job=" + third + " stages=")
+                && l.contains("referencesFromCache=0")));
+
+        var metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("cache_gets_total{")
+                && l.contains("cache=\"stylize_encoder_redux\"") && l.contains("result=\"hit\"") && !l.endsWith(" 0.0")),
+                "redux hits in /q/metrics");
+        assertTrue(metrics.contains("stylize_encoder_cache_bytes{cache=\"prompt\"}"), "bytes held");
         assertServes(worker);
     }
 
