@@ -28,7 +28,7 @@ final class CostGraphs {
     /** Rows of the linear burn at the reference workload; more work is more MatMuls, not more memory. */
     static final int MAX_REFERENCE_ROWS = 16384;
     /** Inner width of the attention-like burn (FLOPs 4·r²·A for r rows). */
-    static final int ATTENTION_WIDTH = 128;
+    static final int ATTENTION_WIDTH = 512;
 
     private CostGraphs() {}
 

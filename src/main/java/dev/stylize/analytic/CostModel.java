@@ -44,7 +44,7 @@ public final class CostModel {
      * turns modelled milliseconds into FLOPs to burn. Only the absolute times depend on it, not the
      * proportions between stages.
      */
-    static final double BURN_FLOPS = 60e9;
+    static final double BURN_FLOPS = 150e9;
 
     /** Where a component runs in production (scripts/export/export_flux.py) and in which precision. */
     public enum Device {

@@ -79,7 +79,7 @@ class CostModelTest {
             double rows = Math.ceil(s.referenceUnits() * burn.rowsPerUnit());
             assertTrue(rows <= CostGraphs.MAX_REFERENCE_ROWS, s.component().key() + " rows " + rows);
             double attentionRows = s.referenceUnits() * burn.attentionRowsPerUnit();
-            assertTrue(attentionRows < 4096, s.component().key() + " attention rows " + attentionRows);
+            assertTrue(attentionRows < 2048, s.component().key() + " attention rows " + attentionRows);
         }
     }
 }
