@@ -13,13 +13,13 @@ import java.util.Locale;
  * 0, so the outputs are bit-identical to the cheap graph's (docs/cost-model.md).
  *
  * <pre>
- *   u     = Σ_terms Π dims,  n = items              (ModelManifest.Cost, from the input shapes)
- *   X     = s/W · 1[⌈n·u·ρ⌉ × W],  J = 1/W · 1[W × W],  L = Σ (X·J·J·…·J)        (R MatMuls)
- *   Q     = s/A · 1[n × ⌈u·α⌉ × A], K = 1/A · 1[n × A × ⌈u·α⌉],  Q' = Σ ((Q·K)·Q)     (attention-like)
- *   out   = out · (1 + 0·(L + Q'))
+ *   u   = Σ_terms Π dims, n = items                (ModelManifest.Cost, from the input shapes)
+ *   X   = s/W·1[⌈n·u·ρ⌉ × W], J = 1/W·1[W × W], L = Σ(X·J·…·J)              (R MatMuls)
+ *   Q   = s/A·1[n × ⌈u·α⌉ × A], K = 1/A·1[n × A × ⌈u·α⌉], Q' = Σ((Q·K)·Q)   (attention-like)
+ *   out = out · (1 + 0·(L + Q'))
  * </pre>
  * s ∈ [0.5, 1] comes from the first input value, so nothing folds at load time and no value is
- * ever denormal (slow) or non-finite; every product stays ≤ ⌈u·α⌉/A², so the factor is exactly 1
+ * ever denormal (slow) or non-finite: entries stay s/W and ≤ ⌈u·α⌉/A², so the factor is exactly 1
  * and {@code x·1} keeps every output bit, −0 and NaN included.
  */
 final class CostGraphs {
@@ -56,7 +56,10 @@ final class CostGraphs {
         return new Burn(linearPerUnit / (rowFlops * repeats), repeats, attentionRows);
     }
 
-    /** {@code cheap} with the burn of {@code cost} attached to every output (see the class comment). */
+    /**
+     * {@code cheap} with the burn of {@code cost} attached to every output (see the class comment).
+     * The cost's roles are the graph's input names: analytic graphs use the canonical role names.
+     */
     static OnnxMl.ModelProto burned(OnnxMl.ModelProto cheap, ModelManifest.Cost cost, Burn burn) {
         OnnxGraphBuilder g = new OnnxGraphBuilder(cheap, "cost_");
         String n = dim(g, cost.itemsDim());
@@ -88,11 +91,12 @@ final class CostGraphs {
             total = g.add(total, g.reduceSumAll(g.op("MatMul", g.op("MatMul", q, k), q)));
         }
         g.multiplyOutputs(g.add(g.scalar(1f), g.mul(total, g.scalar(0f))));
-        return g.build(cheap.getGraph().getDocString() + String.format(Locale.ROOT, " Cost profile: times 1 + 0*burn,"
-                + " burn = %d MatMuls of ceil(%s*%.6g) x %d rows, attention-like ceil(u*%.6g) rows of width %d;"
-                + " modelled ms = items*(%.6g*u + %.6g*u^2), u = %s.", burn.repeats(), cost.items() + "*u",
-                burn.rowsPerUnit(), WIDTH, burn.attentionRowsPerUnit(), ATTENTION_WIDTH, cost.msPerUnit(),
-                cost.msPerUnitSquared(), String.join(" + ", cost.units())));
+        return g.build(cheap.getGraph().getDocString() + String.format(Locale.ROOT, " Cost profile: outputs times"
+                + " (1 + 0*burn); burn = %d MatMuls (ceil(n*u*%.6g) x %d)(%d x %d) and, per item, (r x %d)(%d x r)"
+                + " then (r x r)(r x %d) with r = ceil(u*%.6g); modelled ms = n*(%.6g*u + %.6g*u^2), n = %s,"
+                + " u = %s (docs/cost-model.md).", burn.repeats(), burn.rowsPerUnit(), WIDTH, WIDTH, WIDTH,
+                ATTENTION_WIDTH, ATTENTION_WIDTH, ATTENTION_WIDTH, burn.attentionRowsPerUnit(), cost.msPerUnit(),
+                cost.msPerUnitSquared(), cost.items(), String.join(" + ", cost.units())));
     }
 
     /** One input dimension, as a float64 scalar. */

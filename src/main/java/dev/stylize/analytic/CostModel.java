@@ -1,5 +1,6 @@
 package dev.stylize.analytic;
 
+import dev.stylize.job.ModeDefaults;
 import dev.stylize.runtime.Component;
 import dev.stylize.runtime.ModelManifest;
 import java.util.ArrayList;
@@ -18,12 +19,15 @@ public final class CostModel {
 
     public static final int REFERENCE_WIDTH = 2048;
     public static final int REFERENCE_HEIGHT = 1024;
-    /** Fill steps of a composite job (ModeDefaults). */
-    public static final int REFERENCE_STEPS = 28;
-    static final int T5_TOKENS = 512;
-    static final int CLIP_TOKENS = 77;
-    static final int REDUX_TOKENS = 729;
-    static final int SIGLIP_PIXELS = 384 * 384;
+    /** Fill steps of a composite job. */
+    public static final int REFERENCE_STEPS = ModeDefaults.STEPS;
+    static final int T5_TOKENS = ModelManifest.FLUX1.textLength();
+    static final int CLIP_TOKENS = ModelManifest.FLUX1.clipLength();
+    static final int SIGLIP_PIXELS = ModelManifest.FLUX1.siglipImageSize() * ModelManifest.FLUX1.siglipImageSize();
+    private static final int SIGLIP_PATCH = ModelManifest.FLUX1.siglipPatchSize();
+    private static final int SIGLIP_GRID = ModelManifest.FLUX1.siglipImageSize() / SIGLIP_PATCH;
+    /** SigLIP tokens = Redux tokens per reference: a valid 14×14 patch grid, 27² = 729. */
+    static final int REDUX_TOKENS = SIGLIP_GRID * SIGLIP_GRID;
 
     // ---- calibration ------------------------------------------------------------------------
 
@@ -149,7 +153,8 @@ public final class CostModel {
 
     static {
         long width = 1152;
-        double weightsPerToken = 27 * (4.0 * width * width + 2.0 * width * 4304) + 3.0 * 14 * 14 * width;
+        double weightsPerToken = 27 * (4.0 * width * width + 2.0 * width * 4304)
+                + 3.0 * SIGLIP_PATCH * SIGLIP_PATCH * width;
         double tokensPerPixel = (double) REDUX_TOKENS / SIGLIP_PIXELS;
         SIGLIP = new Stage(Component.SIGLIP, Device.GPU_FP32, "pixel_values:0",
                 List.of("pixel_values:2*pixel_values:3"), 2 * weightsPerToken * tokensPerPixel,
@@ -252,7 +257,8 @@ public final class CostModel {
         for (Stage s : stages()) {
             lines.add(String.format(Locale.ROOT, "%-17s %-9s %9.0f %10.4f %12.4f %11.2f %8s", s.component().key(),
                     s.device(), s.referenceUnits(), s.referenceFlops() / 1e12, s.productionSeconds(), s.modelledMs(),
-                    s == DEV ? "-" : String.format(Locale.ROOT, "%.2f", 100 * s.modelledMs() * s.referenceRuns() / jobMs)));
+                    s == DEV ? "-"
+                            : String.format(Locale.ROOT, "%.2f", 100 * s.modelledMs() * s.referenceRuns() / jobMs)));
         }
         lines.add(String.format(Locale.ROOT, "reference job (%dx%d, %d Fill steps): %.0f ms modelled = %.1f s production"
                 + " x TIME_SCALE %.2f", REFERENCE_WIDTH, REFERENCE_HEIGHT, REFERENCE_STEPS, jobMs,

@@ -94,7 +94,8 @@ public final class ModelSet implements AutoCloseable {
         }
         try {
             IoContract.validate(c, dir.manifest().constants(), spec, session.getInputInfo(), session.getOutputInfo());
-            LOG.infof("component=%s file=%s provider=%s loaded%s", c.key(), simulated ? spec.cost().cheapFile() : spec.file(), used,
+            LOG.infof("component=%s file=%s provider=%s loaded%s", c.key(),
+                    simulated ? spec.cost().cheapFile() : spec.file(), used,
                     simulated ? " (GPU simulated by waiting)" : "");
             return new ModelSession(c, env, session, used, spec.inputs(), spec.outputs(), observer,
                     simulated ? gpu : null, simulated ? spec.cost() : null);
@@ -130,7 +131,8 @@ public final class ModelSet implements AutoCloseable {
                             + " has sha256 " + actual + ", manifest says " + cost.cheapSha256());
                 }
             } catch (java.io.IOException e) {
-                throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, "cannot read " + file + ": " + e.getMessage(), e);
+                throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, "cannot read " + file + ": " + e.getMessage(),
+                        e);
             }
         }
         return file;

@@ -79,7 +79,8 @@ class CostGraphsTest {
                 }
                 assertEquals(expected.keySet(), actual.keySet());
                 for (String out : expected.keySet()) {
-                    assertArrayEquals(bits(expected.get(out)), bits(actual.get(out)), c.key() + " " + out + " " + pair[1]);
+                    assertArrayEquals(bits(expected.get(out)), bits(actual.get(out)),
+                            c.key() + " " + out + " " + pair[1]);
                 }
             }
         }
@@ -138,7 +139,8 @@ class CostGraphsTest {
             double flops = 0;
             for (JsonNode event : new ObjectMapper().readTree(Path.of(profile).toFile())) {
                 JsonNode args = event.path("args");
-                if (!"MatMul".equals(args.path("op_name").asText()) || !event.path("name").asText().endsWith("_kernel_time")) {
+                boolean kernel = event.path("name").asText().endsWith("_kernel_time");
+                if (!kernel || !"MatMul".equals(args.path("op_name").asText())) {
                     continue;
                 }
                 long[] a = shape(args.path("input_type_shape").get(0));
