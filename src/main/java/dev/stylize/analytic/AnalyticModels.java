@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Writes the analytic reference model set: small ONNX graphs with the exact I/O contract of the
@@ -26,9 +27,12 @@ public final class AnalyticModels {
      *
      * @param slowMatmulSize    S &gt; 0 adds a chain of {@code slowMatmulRepeats} S×S MatMuls to the
      *                          transformers (real compute, weight 0: values unchanged)
+     * @param productionCosts   every component also burns CPU in proportion to the real component's
+     *                          cost, and the manifest carries production providers and the modelled
+     *                          cost ({@link CostModel}, docs/cost-model.md); values unchanged
      */
     public record Options(String id, Precision precision, boolean textEncoders, boolean devTransformer,
-                          int slowMatmulSize, int slowMatmulRepeats) {
+                          int slowMatmulSize, int slowMatmulRepeats, boolean productionCosts) {
 
         public Options {
             if (id == null || id.isBlank()) {
@@ -44,7 +48,7 @@ public final class AnalyticModels {
 
         /** "analytic-f32": float32, with text encoders and the dev transformer, not slow. */
         public static Options defaults() {
-            return new Options("analytic-f32", Precision.FLOAT32, true, true, 0, 0);
+            return new Options("analytic-f32", Precision.FLOAT32, true, true, 0, 0, false);
         }
 
         /** "analytic-f16": {@link #defaults()} with float16 boundaries (FLOAT16_MIXED). */
@@ -52,24 +56,35 @@ public final class AnalyticModels {
             return defaults().withId("analytic-f16").withPrecision(Precision.FLOAT16_MIXED);
         }
 
+        /** "analytic-production-costs": {@link #defaults()} with production costs. */
+        public static Options productionCostProfile() {
+            return defaults().withId("analytic-production-costs").withProductionCosts(true);
+        }
+
         public Options withId(String newId) {
-            return new Options(newId, precision, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats);
+            return new Options(newId, precision, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats,
+                    productionCosts);
         }
 
         public Options withPrecision(Precision p) {
-            return new Options(id, p, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats);
+            return new Options(id, p, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats,
+                    productionCosts);
         }
 
         public Options withTextEncoders(boolean on) {
-            return new Options(id, precision, on, devTransformer, slowMatmulSize, slowMatmulRepeats);
+            return new Options(id, precision, on, devTransformer, slowMatmulSize, slowMatmulRepeats, productionCosts);
         }
 
         public Options withDevTransformer(boolean on) {
-            return new Options(id, precision, textEncoders, on, slowMatmulSize, slowMatmulRepeats);
+            return new Options(id, precision, textEncoders, on, slowMatmulSize, slowMatmulRepeats, productionCosts);
         }
 
         public Options withSlowMatmul(int size, int repeats) {
-            return new Options(id, precision, textEncoders, devTransformer, size, repeats);
+            return new Options(id, precision, textEncoders, devTransformer, size, repeats, productionCosts);
+        }
+
+        public Options withProductionCosts(boolean on) {
+            return new Options(id, precision, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats, on);
         }
     }
 
@@ -143,7 +158,7 @@ public final class AnalyticModels {
         boolean f16 = options.precision() == Precision.FLOAT16_MIXED;
         TransformerGraphs.SlowCompute slow =
                 new TransformerGraphs.SlowCompute(options.slowMatmulSize(), options.slowMatmulRepeats());
-        ManifestWriter manifest = new ManifestWriter(dir);
+        ManifestWriter manifest = new ManifestWriter(dir, options.productionCosts());
 
         manifest.graph(Component.SIGLIP, ReduxGraphs.siglip(f16));
         manifest.graph(Component.REDUX, ReduxGraphs.redux(f16));
@@ -165,6 +180,9 @@ public final class AnalyticModels {
     private static String description(Options o) {
         return "Analytic reference models (closed-form outputs, not FLUX weights); precision " + o.precision()
                 + (o.slowMatmulSize() > 0 ? ", slow: " + o.slowMatmulRepeats() + " x " + o.slowMatmulSize()
-                        + "^2 MatMul per transformer call" : "");
+                        + "^2 MatMul per transformer call" : "")
+                + (o.productionCosts() ? String.format(Locale.ROOT, ", production costs: each component burns"
+                        + " CPU in proportion to the real one, at %.2f x production time (docs/cost-model.md)",
+                        CostModel.TIME_SCALE) : "");
     }
 }

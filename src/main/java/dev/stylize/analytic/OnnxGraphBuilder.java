@@ -32,14 +32,27 @@ final class OnnxGraphBuilder {
     static final int INT32 = TensorProto.DataType.INT32_VALUE;
     static final int INT64 = TensorProto.DataType.INT64_VALUE;
     static final int BOOL = TensorProto.DataType.BOOL_VALUE;
+    static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
 
-    private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
+    private final OnnxMl.GraphProto.Builder graph;
     private final boolean float16Io;
+    private final String prefix;
     private int counter;
 
     OnnxGraphBuilder(String graphName, boolean float16Io) {
+        this.graph = OnnxMl.GraphProto.newBuilder().setName(graphName);
         this.float16Io = float16Io;
-        graph.setName(graphName);
+        this.prefix = "";
+    }
+
+    /**
+     * Continues {@code base}'s graph (its inputs, nodes and outputs kept); every name added starts
+     * with {@code prefix}, so it cannot clash with one of {@code base}.
+     */
+    OnnxGraphBuilder(OnnxMl.ModelProto base, String prefix) {
+        this.graph = base.getGraph().toBuilder();
+        this.float16Io = false;
+        this.prefix = prefix;
     }
 
     /** A dimension: either a fixed size (Long/Integer) or a symbolic name (String). */
@@ -102,6 +115,11 @@ final class OnnxGraphBuilder {
         return floats(new float[] {value});
     }
 
+    String doubleScalar(double value) {
+        ByteBuffer buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(value);
+        return initializer(DOUBLE, buf.array());
+    }
+
     String int64s(long... values) {
         ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {
@@ -125,7 +143,7 @@ final class OnnxGraphBuilder {
     }
 
     private String initializer(int type, byte[] raw, long... dims) {
-        String name = "c_" + (counter++);
+        String name = prefix + "c_" + (counter++);
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type)
                 .setRawData(ByteString.copyFrom(raw));
         for (long d : dims) {
@@ -139,7 +157,7 @@ final class OnnxGraphBuilder {
 
     /** Adds a node with one fresh output; returns that output's name. */
     String op(String type, List<String> inputs, AttributeProto... attrs) {
-        String out = type.toLowerCase() + "_" + (counter++);
+        String out = prefix + type.toLowerCase() + "_" + (counter++);
         op(type, inputs, List.of(out), attrs);
         return out;
     }
@@ -150,7 +168,7 @@ final class OnnxGraphBuilder {
 
     void op(String type, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(type)
-                .setName(type + "_n" + (counter++)).addAllInput(inputs).addAllOutput(outputs);
+                .setName(prefix + type + "_n" + (counter++)).addAllInput(inputs).addAllOutput(outputs);
         for (AttributeProto a : attrs) {
             n.addAttribute(a);
         }
@@ -242,8 +260,34 @@ final class OnnxGraphBuilder {
 
     /** A float32 tensor of ones with the shape of {@code like} (NaN-safe, unlike 0·x + 1). */
     String onesLike(String like) {
-        TensorProto one = TensorProto.newBuilder().setDataType(FLOAT).addDims(1).addFloatData(1f).build();
-        return op("ConstantOfShape", List.of(op("Shape", like)), tensorAttr("value", one));
+        return filled(op("Shape", like), 1f);
+    }
+
+    /** A float32 tensor of the run-time shape {@code shape} (an int64 vector) filled with {@code value}. */
+    String filled(String shape, float value) {
+        TensorProto v = TensorProto.newBuilder().setDataType(FLOAT).addDims(1).addFloatData(value).build();
+        return op("ConstantOfShape", List.of(shape), tensorAttr("value", v));
+    }
+
+    /**
+     * Multiplies every graph output by the float32 scalar {@code factor}, computed in float32 also
+     * for float16 outputs: their producers now write {@code <prefix><output>_unscaled}.
+     */
+    void multiplyOutputs(String factor) {
+        for (ValueInfoProto output : graph.getOutputList()) {
+            String name = output.getName();
+            String unscaled = prefix + name + "_unscaled";
+            for (NodeProto.Builder node : graph.getNodeBuilderList()) {
+                for (int i = 0; i < node.getOutputCount(); i++) {
+                    if (node.getOutput(i).equals(name)) {
+                        node.setOutput(i, unscaled);
+                    }
+                }
+            }
+            int type = output.getType().getTensorType().getElemType();
+            String scaled = type == FLOAT ? mul(unscaled, factor) : cast(mul(cast(unscaled, FLOAT), factor), type);
+            op("Identity", List.of(scaled), List.of(name));
+        }
     }
 
     OnnxMl.ModelProto build(String docString) {

@@ -11,9 +11,12 @@ import dev.stylize.pipeline.Reference;
 import dev.stylize.pipeline.StageBenchmark;
 import dev.stylize.pipeline.StylizeRequest;
 import dev.stylize.runtime.Component;
+import dev.stylize.runtime.ModelSession;
 import dev.stylize.runtime.ModelSet;
+import dev.stylize.runtime.Provider;
 import dev.stylize.runtime.RuntimeConfig;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,10 +43,27 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "2", description = "Measured runs after one warm-up.")
     int runs;
 
+    @Option(names = "--provider", description = "Run every component on this provider (cpu, cuda, tensorrt);"
+            + " default: each component's manifest provider.")
+    String provider;
+
+    @Option(names = "--simulate-gpu", description = {"Cost-profile model sets only (models generate --profile"
+            + " production-costs): components whose manifest provider is a GPU one run their cheap graph on the CPU"
+            + " and then wait for their modelled time, leaving the CPU free as a GPU stage would."})
+    boolean simulateGpu;
+
     @Override
     public Integer call() {
         Path dir = models != null ? models : BundledModels.ensure();
-        try (ModelSet set = ModelSet.load(dir, RuntimeConfig.followManifest(), null)) {
+        RuntimeConfig config = (provider == null ? RuntimeConfig.followManifest()
+                : new RuntimeConfig(Provider.parse(provider), null, 0, null, 0, true)).withSimulatedGpu(simulateGpu);
+        try (ModelSet set = ModelSet.load(dir, config, null)) {
+            List<String> simulated = Arrays.stream(Component.values())
+                    .filter(c -> set.optional(c).map(ModelSession::simulatedGpu).orElse(false))
+                    .map(Component::key).toList();
+            if (!simulated.isEmpty()) {
+                System.out.println("GPU simulated by waiting: " + String.join(", ", simulated));
+            }
             RgbImage a = gradient(size, size, 0);
             RgbImage b = gradient(size, size, 1);
             ResolvedParams p = ParamResolver.resolve(Mode.COMPOSITE,

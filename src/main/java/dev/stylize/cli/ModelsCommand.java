@@ -1,6 +1,7 @@
 package dev.stylize.cli;
 
 import dev.stylize.analytic.AnalyticModels;
+import dev.stylize.analytic.CostModel;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.ModelManifest;
@@ -32,8 +33,18 @@ final class ModelsCommand implements Runnable {
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Write the analytic reference model set (closed-form test models).")
     static final class Generate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--out", required = true)
         Path out;
+
+        @Option(names = "--profile", defaultValue = "analytic", paramLabel = "PROFILE",
+                description = {"analytic (default): cheap graphs, every provider cpu.",
+                        "production-costs: the same outputs, but each component burns CPU in the proportions of the"
+                                + " real FLUX stage at 2048x1024 (x TIME_SCALE), with the production providers and"
+                                + " the modelled cost in the manifest (docs/cost-model.md)."})
+        String profile;
 
         @Option(names = "--precision", defaultValue = "f32", description = "f32 or f16 (mixed float16 set)")
         String precision;
@@ -53,11 +64,21 @@ final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             boolean f16 = precision.equalsIgnoreCase("f16");
-            AnalyticModels.Options o = new AnalyticModels.Options(f16 ? "analytic-f16" : "analytic-f32",
+            boolean costs = switch (profile) {
+                case "analytic" -> false;
+                case "production-costs" -> true;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown profile '" + profile + "' (analytic, production-costs)");
+            };
+            String id = (costs ? "analytic-production-costs" : "analytic") + (f16 ? "-f16" : costs ? "" : "-f32");
+            AnalyticModels.Options o = new AnalyticModels.Options(id,
                     f16 ? AnalyticModels.Precision.FLOAT16_MIXED : AnalyticModels.Precision.FLOAT32,
-                    !noText, !noDev, slowSize, slowRepeats);
+                    !noText, !noDev, slowSize, slowRepeats, costs);
             ModelManifest m = AnalyticModels.write(out, o);
             System.out.println("wrote model set '" + m.id() + "' (" + m.components().keySet() + ") to " + out);
+            if (costs) {
+                CostModel.table().forEach(System.out::println);
+            }
             return 0;
         }
     }

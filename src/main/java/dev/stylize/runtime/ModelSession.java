@@ -36,10 +36,16 @@ public final class ModelSession implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder runNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
     private final InFlightCalls inFlight = new InFlightCalls();
+    /** Non-null only under {@link RuntimeConfig#simulateGpu()}: the GPU run this one stands for. */
+    private final SimulatedGpu.Stage simulatedGpu;
 
+    /**
+     * @param gpu the simulated GPU to wait on after each run, with {@code cost}; null (both) when
+     *            the component is not simulated
+     */
     ModelSession(Component component, OrtEnvironment env, OrtSession session, Provider provider,
-            Map<String, String> inputNames, Map<String, String> outputNames, SessionObserver observer)
-            throws OrtException {
+            Map<String, String> inputNames, Map<String, String> outputNames, SessionObserver observer,
+            SimulatedGpu gpu, ModelManifest.Cost cost) throws OrtException {
         this.component = component;
         this.env = env;
         this.session = session;
@@ -51,6 +57,13 @@ public final class ModelSession implements AutoCloseable {
         Map<String, NodeInfo> outs = session.getOutputInfo();
         inputNames.forEach((role, name) -> inputInfo.put(role, (TensorInfo) ins.get(name).getInfo()));
         outputNames.forEach((role, name) -> outputInfo.put(role, (TensorInfo) outs.get(name).getInfo()));
+        if (gpu != null) {
+            Map<String, Integer> ranks = new HashMap<>();
+            inputInfo.forEach((role, info) -> ranks.put(role, info.getShape().length));
+            simulatedGpu = gpu.stage(component, cost, ranks);
+        } else {
+            simulatedGpu = null;
+        }
     }
 
     public Component component() {
@@ -59,6 +72,14 @@ public final class ModelSession implements AutoCloseable {
 
     public Provider provider() {
         return provider;
+    }
+
+    /**
+     * True when this component stands for a GPU stage by waiting ({@link RuntimeConfig#simulateGpu()}):
+     * its runs take the cheap graph's CPU time plus the modelled GPU time.
+     */
+    public boolean simulatedGpu() {
+        return simulatedGpu != null;
     }
 
     public TensorDtype inputDtype(String role) {
@@ -117,6 +138,9 @@ public final class ModelSession implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             try (OrtSession.Result result = session.run(feed, options)) {
+                if (simulatedGpu != null) {
+                    simulatedGpu.await(inputs, control);
+                }
                 runNanos.add(System.nanoTime() - t0);
                 runs.increment();
                 Map<String, float[]> out = new LinkedHashMap<>();
@@ -146,7 +170,7 @@ public final class ModelSession implements AutoCloseable {
         return new StylizeException(ErrorCode.CANCELLED, "model set closed (shutting down): " + what + " refused");
     }
 
-    /** Total time spent inside session.run since load (benchmarks). */
+    /** Total time spent inside session.run since load, simulated GPU waits included (benchmarks). */
     public long runNanos() {
         return runNanos.sum();
     }

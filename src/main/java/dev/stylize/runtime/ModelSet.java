@@ -47,10 +47,12 @@ public final class ModelSet implements AutoCloseable {
         ModelDirectory directory = ModelDirectory.open(dir, config.verifyChecksums());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<Component, ModelSession> sessions = new EnumMap<>(Component.class);
+        // One per set: the pod's one GPU, on which simulated GPU stages queue.
+        SimulatedGpu gpu = config.simulateGpu() ? new SimulatedGpu() : null;
         try {
             for (Component c : Component.values()) {
                 if (directory.has(c)) {
-                    sessions.put(c, open(env, directory, c, config, observer));
+                    sessions.put(c, open(env, directory, c, config, observer, gpu));
                 }
             }
         } catch (RuntimeException e) {
@@ -61,10 +63,16 @@ public final class ModelSet implements AutoCloseable {
     }
 
     private static ModelSession open(OrtEnvironment env, ModelDirectory dir, Component c, RuntimeConfig config,
-            SessionObserver observer) {
+            SessionObserver observer, SimulatedGpu gpu) {
         ModelManifest.ComponentSpec spec = dir.spec(c);
         Provider wanted = config.providerFor(c, spec.provider());
         Path file = dir.path(spec.file());
+        // Simulated: the component's production placement (the manifest's provider) is a GPU.
+        boolean simulated = gpu != null && spec.provider() != null && Provider.parse(spec.provider()) != Provider.CPU;
+        if (simulated) {
+            file = cheapGraph(dir, c, spec, config.verifyChecksums());
+            wanted = Provider.CPU;
+        }
         OrtSession session;
         Provider used = wanted;
         try {
@@ -86,8 +94,11 @@ public final class ModelSet implements AutoCloseable {
         }
         try {
             IoContract.validate(c, dir.manifest().constants(), spec, session.getInputInfo(), session.getOutputInfo());
-            LOG.infof("component=%s file=%s provider=%s loaded", c.key(), spec.file(), used);
-            return new ModelSession(c, env, session, used, spec.inputs(), spec.outputs(), observer);
+            LOG.infof("component=%s file=%s provider=%s loaded%s", c.key(),
+                    simulated ? spec.cost().cheapFile() : spec.file(), used,
+                    simulated ? " (GPU simulated by waiting)" : "");
+            return new ModelSession(c, env, session, used, spec.inputs(), spec.outputs(), observer,
+                    simulated ? gpu : null, simulated ? spec.cost() : null);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             if (e instanceof StylizeException se) {
@@ -95,6 +106,36 @@ public final class ModelSet implements AutoCloseable {
             }
             throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, c.key() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The cost profile's cheap graph of a simulated GPU component, checked like the files of
+     * {@link ModelDirectory} (it is not one of them: only simulation reads it).
+     */
+    private static Path cheapGraph(ModelDirectory dir, Component c, ModelManifest.ComponentSpec spec, boolean verify) {
+        ModelManifest.Cost cost = spec.cost();
+        if (cost == null || cost.cheapFile() == null) {
+            throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, c.key() + ": GPU simulation needs a cost-profile"
+                    + " model set (models generate --profile production-costs); this component has no cost model");
+        }
+        Path file = dir.path(cost.cheapFile()).normalize();
+        if (!file.startsWith(dir.root().normalize()) || !Files.isRegularFile(file)) {
+            throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, c.key() + ": cheap graph " + file
+                    + " is missing or outside the model directory");
+        }
+        if (verify) {
+            try {
+                String actual = Sha256.of(file);
+                if (!actual.equalsIgnoreCase(String.valueOf(cost.cheapSha256()))) {
+                    throw new StylizeException(ErrorCode.MODEL_CHECKSUM_MISMATCH, c.key() + ": " + cost.cheapFile()
+                            + " has sha256 " + actual + ", manifest says " + cost.cheapSha256());
+                }
+            } catch (java.io.IOException e) {
+                throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, "cannot read " + file + ": " + e.getMessage(),
+                        e);
+            }
+        }
+        return file;
     }
 
     private static OrtSession create(OrtEnvironment env, Path file, Provider provider, RuntimeConfig config)

@@ -12,6 +12,10 @@ import java.util.Map;
  * @param defaultProvider null = follow the manifest
  * @param tensorrtCacheDir engine/timing cache for the TensorRT provider (engines take minutes to build)
  * @param intraOpThreads 0 = ONNX Runtime's default
+ * @param simulateGpu benchmarks only, never set by {@code serve}: every component whose manifest
+ *        provider is a GPU one (cuda, tensorrt) runs the cheap graph of its cost profile on the CPU
+ *        and then waits for its modelled time, leaving the CPU free as a GPU stage would
+ *        (docs/cost-model.md). Needs a cost-profile model set.
  */
 public record RuntimeConfig(
         Provider defaultProvider,
@@ -19,10 +23,17 @@ public record RuntimeConfig(
         int deviceId,
         Path tensorrtCacheDir,
         int intraOpThreads,
-        boolean verifyChecksums) {
+        boolean verifyChecksums,
+        boolean simulateGpu) {
 
     public RuntimeConfig {
         overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+    }
+
+    /** Without GPU simulation: what the worker and every command but benchmarks use. */
+    public RuntimeConfig(Provider defaultProvider, Map<Component, Provider> overrides, int deviceId,
+            Path tensorrtCacheDir, int intraOpThreads, boolean verifyChecksums) {
+        this(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads, verifyChecksums, false);
     }
 
     public static RuntimeConfig cpu() {
@@ -37,11 +48,19 @@ public record RuntimeConfig(
         Map<Component, Provider> m = new EnumMap<>(Component.class);
         m.putAll(overrides);
         m.put(component, provider);
-        return new RuntimeConfig(defaultProvider, m, deviceId, tensorrtCacheDir, intraOpThreads, verifyChecksums);
+        return new RuntimeConfig(defaultProvider, m, deviceId, tensorrtCacheDir, intraOpThreads, verifyChecksums,
+                simulateGpu);
     }
 
     public RuntimeConfig withVerifyChecksums(boolean verify) {
-        return new RuntimeConfig(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads, verify);
+        return new RuntimeConfig(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads, verify,
+                simulateGpu);
+    }
+
+    /** See {@code simulateGpu}; for benchmarks only. */
+    public RuntimeConfig withSimulatedGpu(boolean simulate) {
+        return new RuntimeConfig(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads,
+                verifyChecksums, simulate);
     }
 
     Provider providerFor(Component component, String manifestPreference) {

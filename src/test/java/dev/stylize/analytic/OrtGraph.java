@@ -36,7 +36,11 @@ final class OrtGraph implements AutoCloseable {
     private final Map<String, long[]> shapes = new HashMap<>();
 
     OrtGraph(Path file) throws OrtException {
-        this.session = ENV.createSession(file.toString(), new OrtSession.SessionOptions());
+        this(file, new OrtSession.SessionOptions());
+    }
+
+    OrtGraph(Path file, OrtSession.SessionOptions options) throws OrtException {
+        this.session = ENV.createSession(file.toString(), options);
     }
 
     /** The component's graph in a model directory written by {@link AnalyticModels#write}. */
