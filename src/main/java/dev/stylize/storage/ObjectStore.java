@@ -256,14 +256,6 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
-    /** Removes the object; removing one that does not exist is not an error (S3 semantics). */
-    public void delete(String bucket, String key) {
-        withRetry("delete", bucket, key, () -> {
-            client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-            return null;
-        });
-    }
-
     /** Whether the bucket exists (false on 404; other faults as every call). */
     public boolean bucketExists(String bucket) {
         return withRetry("bucketExists", bucket, null,

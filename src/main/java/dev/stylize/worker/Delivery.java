@@ -29,12 +29,10 @@ public final class Delivery implements AutoCloseable {
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     private final Object waitLock = new Object();
 
-    /** @param source where the record came from, for logs (e.g. {@code stylize.requests-7@1234}) */
-    public Delivery(String source) {
-        this(source, 0);
-    }
-
-    /** @param recordTimestamp when the record was produced (epoch ms), 0 when unknown */
+    /**
+     * @param source          where the record came from, for logs (e.g. {@code stylize.requests-7@1234})
+     * @param recordTimestamp when the record was produced (epoch ms), 0 when unknown
+     */
     public Delivery(String source, long recordTimestamp) {
         this.source = source;
         this.recordTimestamp = recordTimestamp;

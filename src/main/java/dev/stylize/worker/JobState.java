@@ -64,10 +64,6 @@ final class JobState {
         this.prefix = prefix.replaceAll("/+$", "");
     }
 
-    String bucket() {
-        return bucket;
-    }
-
     /** Whether an object key of {@code bucket} lies in the state's key space (outputs must not). */
     boolean reserves(String otherBucket, String key) {
         return bucket.equals(otherBucket) && (prefix.isEmpty() || key.startsWith(prefix + "/"));
@@ -134,20 +130,16 @@ final class JobState {
      * may each count only the markers before theirs, but every later delivery counts them all.
      */
     void mark(Attempt attempt) {
-        store.put(bucket, key(attempt.jobId(), ATTEMPTS + attempt.marker()), "{}".getBytes(StandardCharsets.UTF_8),
-                "application/json", Map.of());
-    }
-
-    /** Looks, counts and marks: a new delivery's attempt. */
-    Attempt begin(String jobId, String marker) {
-        Attempt a = attempt(look(jobId), marker);
-        mark(a);
-        return a;
+        putMarker(attempt, ATTEMPTS);
     }
 
     /** This delivery gave the job up without crashing: it must not count against the attempt cap. */
     void release(Attempt attempt) {
-        store.put(bucket, key(attempt.jobId(), RELEASED + attempt.marker()), "{}".getBytes(StandardCharsets.UTF_8),
+        putMarker(attempt, RELEASED);
+    }
+
+    private void putMarker(Attempt attempt, String folder) {
+        store.put(bucket, key(attempt.jobId(), folder + attempt.marker()), "{}".getBytes(StandardCharsets.UTF_8),
                 "application/json", Map.of());
     }
 

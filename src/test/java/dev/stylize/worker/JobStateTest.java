@@ -53,7 +53,7 @@ class JobStateTest {
         try {
             List<Callable<JobState.Attempt>> begins = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                begins.add(() -> state.begin(id, JobState.newMarker()));
+                begins.add(() -> begin(id));
             }
             List<Integer> numbers = new ArrayList<>();
             for (Future<JobState.Attempt> f : pool.invokeAll(begins)) {
@@ -65,7 +65,7 @@ class JobStateTest {
             pool.shutdown();
         }
         // ...and the next delivery counts every one of them: no increment was lost.
-        JobState.Attempt next = state.begin(id, JobState.newMarker());
+        JobState.Attempt next = begin(id);
         assertEquals(n + 1, next.number());
         assertEquals(n + 1, next.unfinished());
     }
@@ -73,15 +73,15 @@ class JobStateTest {
     @Test
     void releasedDeliveriesCountAsAttemptsButNotAsCrashes() {
         String id = jobId();
-        JobState.Attempt first = state.begin(id, JobState.newMarker());
+        JobState.Attempt first = begin(id);
         state.release(first);
-        JobState.Attempt second = state.begin(id, JobState.newMarker());
+        JobState.Attempt second = begin(id);
         assertEquals(2, second.number());
         assertEquals(1, second.unfinished());
         state.release(second);
-        state.clear(state.begin(id, JobState.newMarker()));
+        state.clear(begin(id));
         assertEquals(List.of(), store.list(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-test/" + id + "/"));
-        assertEquals(1, state.begin(id, JobState.newMarker()).number(), "a cleared job starts counting again");
+        assertEquals(1, begin(id).number(), "a cleared job starts counting again");
     }
 
     @Test
@@ -114,6 +114,13 @@ class JobStateTest {
         assertTrue(state.reserves(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-test/x/output.png"));
         assertTrue(!state.reserves(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-testing/x/output.png"));
         assertTrue(!state.reserves("stylize", "jobs-test/x/output.png"));
+    }
+
+    /** What a delivery does: one look, then its marker. */
+    static JobState.Attempt begin(String id) {
+        JobState.Attempt a = state.attempt(state.look(id), JobState.newMarker());
+        state.mark(a);
+        return a;
     }
 
     static JobRequest parse(String json) {

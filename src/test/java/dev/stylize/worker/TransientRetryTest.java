@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TransientRetryTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final WorkerMetrics metrics = new WorkerMetrics(registry);
-    final Delivery delivery = new Delivery("test");
+    final Delivery delivery = new Delivery("test", 0);
 
     TransientRetry retry(Duration budget) {
         return new TransientRetry("job", delivery, budget, Duration.ofSeconds(2), metrics);
