@@ -9,9 +9,11 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -39,11 +41,16 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
     /** How long a released job may take to stop (ONNX Runtime's terminate flag stops a step in ms). */
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
-    private record Running(long offset, Delivery delivery) {}
+    private record Running(long offset, Delivery delivery) {
+        boolean answered() {
+            return delivery.outcome() == Delivery.Outcome.ANSWERED;
+        }
+    }
 
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final Set<TopicPartition> revoked = new HashSet<>();
-    private final Map<TopicPartition, Running> running = new HashMap<>();
+    /** Per partition, in offset order: the jobs running (with pipelining, two) and the last one answered. */
+    private final Map<TopicPartition, List<Running>> running = new HashMap<>();
 
     @Inject
     WorkerConfig config;
@@ -58,7 +65,12 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
             LOG.errorf("phase=REBALANCE record of %s, a partition this listener never saw assigned", tp);
         }
         Delivery d = new Delivery(tp + "@" + offset, timestamp);
-        running.put(tp, new Running(offset, d));
+        List<Running> jobs = running.computeIfAbsent(tp, k -> new ArrayList<>());
+        // Answered records below the newest answered one are committed by the connector: forget them.
+        while (jobs.size() > 1 && jobs.get(0).answered() && jobs.get(1).answered()) {
+            jobs.remove(0);
+        }
+        jobs.add(new Running(offset, d));
         return d;
     }
 
@@ -75,34 +87,49 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
         // The connector routes "partitions lost" here too; a member that fell out of the group has no
         // generation any more, and another worker may already run its jobs: release them at once.
         boolean lost = generation(consumer) < 0;
-        for (Map.Entry<TopicPartition, Running> e : take(partitions).entrySet()) {
+        long drainEnd = System.nanoTime() + config.rebalanceDrain().toNanos();
+        for (Map.Entry<TopicPartition, List<Running>> e : take(partitions).entrySet()) {
             TopicPartition tp = e.getKey();
-            Delivery d = e.getValue().delivery();
             if (lost) {
-                if (!d.isFinished()) {
-                    LOG.warnf("phase=REBALANCE partition %s lost (this worker left the group): releasing its job", tp);
-                    d.stop(StopReason.RELEASED);
+                for (Running r : e.getValue()) {
+                    if (!r.delivery().isFinished()) {
+                        LOG.warnf("phase=REBALANCE partition %s lost (this worker left the group): releasing %s", tp,
+                                Printable.of(r.delivery().source()));
+                        r.delivery().stop(StopReason.RELEASED);
+                    }
                 }
                 continue;
             }
-            Delivery.Outcome outcome = d.outcome();
-            if (outcome == null) {
-                LOG.infof("phase=REBALANCE partition %s revoked while its job runs; it may finish for %s", tp,
-                        config.rebalanceDrain());
-                outcome = d.awaitOutcome(config.rebalanceDrain());
+            for (Running r : e.getValue()) {
+                drainOrRelease(tp, r.delivery(), drainEnd);
             }
-            if (outcome == null) {
-                LOG.warnf("phase=REBALANCE partition %s revoked; its job did not finish within %s: releasing it", tp,
-                        config.rebalanceDrain());
-                d.stop(StopReason.RELEASED);
-                outcome = d.awaitOutcome(STOP_WAIT);
+            long next = -1;
+            for (Running r : e.getValue()) {
+                if (!r.answered()) {
+                    LOG.infof("phase=REBALANCE partition %s revoked; %s left uncommitted for its new owner", tp,
+                            Printable.of(r.delivery().source()));
+                    break;
+                }
+                next = r.offset() + 1;
             }
-            if (outcome == Delivery.Outcome.ANSWERED) {
-                commit(consumer, tp, e.getValue().offset() + 1);
-            } else {
-                LOG.infof("phase=REBALANCE partition %s revoked; %s left uncommitted for its new owner", tp,
-                        Printable.of(d.source()));
+            if (next >= 0) {
+                commit(consumer, tp, next);
             }
+        }
+    }
+
+    /** Lets a job of a revoked partition finish until {@code drainEnd}; past it, stops it (no result). */
+    private void drainOrRelease(TopicPartition tp, Delivery d, long drainEnd) {
+        if (d.outcome() != null) {
+            return;
+        }
+        LOG.infof("phase=REBALANCE partition %s revoked while its job runs (%s); it may finish for %s", tp,
+                Printable.of(d.source()), config.rebalanceDrain());
+        if (d.awaitOutcome(Duration.ofNanos(Math.max(0, drainEnd - System.nanoTime()))) == null) {
+            LOG.warnf("phase=REBALANCE partition %s revoked; %s did not finish within %s: releasing it", tp,
+                    Printable.of(d.source()), config.rebalanceDrain());
+            d.stop(StopReason.RELEASED);
+            d.awaitOutcome(STOP_WAIT);
         }
     }
 
@@ -115,14 +142,14 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
     }
 
     /** Forgets the partitions: records of them are no longer started, and their deliveries are handed over. */
-    private synchronized Map<TopicPartition, Running> take(Collection<TopicPartition> partitions) {
+    private synchronized Map<TopicPartition, List<Running>> take(Collection<TopicPartition> partitions) {
         assigned.removeAll(partitions);
         revoked.addAll(partitions);
-        Map<TopicPartition, Running> taken = new HashMap<>();
+        Map<TopicPartition, List<Running>> taken = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            Running r = running.remove(tp);
+            List<Running> r = running.remove(tp);
             if (r != null) {
-                taken.put(tp, r);
+                taken.put(tp, List.copyOf(r));
             }
         }
         return taken;

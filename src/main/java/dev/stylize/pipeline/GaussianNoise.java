@@ -66,4 +66,20 @@ public final class GaussianNoise {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
     }
+
+    /**
+     * The first latent of the loop: σ·E + (1 − σ)·z_init at the start σ (img2img), or the noise E itself
+     * when there is no init latent (BFL {@code get_noise} / diffusers {@code prepare_latents}).
+     */
+    static float[] startLatent(long seed, float sigma, float[] init, int count) {
+        float[] noise = sample(seed, count);
+        if (init == null) {
+            return noise;
+        }
+        float[] x = new float[count];
+        for (int i = 0; i < count; i++) {
+            x[i] = sigma * noise[i] + (1 - sigma) * init[i];
+        }
+        return x;
+    }
 }

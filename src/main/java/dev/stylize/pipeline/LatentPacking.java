@@ -14,6 +14,8 @@ public final class LatentPacking {
     static final int PATCH = 2;
     /** Pixels per latent pixel side (VAE down-factor), used by the mask's pixel-unshuffle. */
     static final int VAE_FACTOR = 8;
+    /** Values per token of a packed Fill mask: 8×8 pixels per latent pixel, 2×2 latent pixels per token. */
+    static final int PACKED_MASK_CHANNELS = VAE_FACTOR * VAE_FACTOR * PATCH * PATCH;
 
     private LatentPacking() {}
 

@@ -1,13 +1,8 @@
 package dev.stylize.pipeline;
 
-import dev.stylize.imaging.PasteBack;
-import dev.stylize.imaging.Resampler;
 import dev.stylize.imaging.RgbImage;
-import dev.stylize.job.ErrorCode;
-import dev.stylize.job.ModeDefaults;
 import dev.stylize.job.Phase;
 import dev.stylize.job.ResolvedParams;
-import dev.stylize.job.StylizeException;
 import dev.stylize.job.Transformer;
 import dev.stylize.runtime.Component;
 import dev.stylize.runtime.ModelManifest;
@@ -18,10 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One job, top to bottom, as in spec §7: canvas → Redux tokens → text → masked-image latent →
- * conditioning → schedule → Euler loop → decode → crop → paste-back.
+ * One job, top to bottom, in the order of BFL's fill sampling ({@code cli_fill.py}: {@code prepare_fill},
+ * {@code get_schedule}, {@code denoise}, {@code unpack}, {@code ae.decode}); docs/pipeline.md walks
+ * through each step. Split in two so a worker can overlap jobs: {@link #prepare} runs what the host's
+ * cores do (canvas, and the encoders the model set places on the CPU, e.g. T5 and CLIP), {@link #generate}
+ * what needs the accelerator (the other encoders, VAE, the denoising loop) and the post-processing.
  */
 public final class StylizePipeline {
+    /** Encoders that run as one step: a group runs host-side only if none of them is on the accelerator. */
+    private static final Component[] REFERENCE_ENCODERS = {Component.SIGLIP, Component.REDUX};
+    private static final Component[] TEXT_ENCODERS = {Component.T5, Component.CLIP};
+
     private final ModelSet models;
     private final long maxCanvasPixels;
     private final EncoderCache cache;
@@ -54,125 +56,84 @@ public final class StylizePipeline {
     }
 
     StylizeResult run(StylizeRequest job, RunControl control, ProgressListener progress, Denoiser.StepTimer timer) {
+        return generate(prepare(job, control, progress), control, progress, timer);
+    }
+
+    /** The host-side stages: 1. canvas; 2. and 3. the encoders placed on the CPU. */
+    public PreparedJob prepare(StylizeRequest job, RunControl control, ProgressListener progress) {
         ResolvedParams p = job.params();
-        ModelManifest.Constants k = models.constants();
         Stopwatch clock = new Stopwatch();
         progress.onPhase(Phase.ENCODING);
-
+        // 1. The canvas: reference and target side by side (composite), or the target, and its mask.
         CanvasPlan plan = clock.time("preprocess", () -> CanvasPlan.of(p.mode(), p.transformer(),
                 job.references().get(0).image(), job.target(), job.mask(), p.layout(), p.outpaint(), maxCanvasPixels));
+        float[] redux = models.onAccelerator(REFERENCE_ENCODERS) ? null : reduxTokens(job, control, clock);
+        TextEncoder.Embeddings text = models.onAccelerator(TEXT_ENCODERS) ? null : text(job, control, clock);
+        return new PreparedJob(job, plan, redux, text, clock);
+    }
+
+    public StylizeResult generate(PreparedJob prepared, RunControl control, ProgressListener progress) {
+        return generate(prepared, control, progress, Denoiser.StepTimer.NONE);
+    }
+
+    /** The accelerator's stages, then post-processing: 2.–3. what {@link #prepare} left, 4.–9. */
+    StylizeResult generate(PreparedJob prepared, RunControl control, ProgressListener progress,
+            Denoiser.StepTimer timer) {
+        StylizeRequest job = prepared.job;
+        ResolvedParams p = job.params();
+        CanvasPlan plan = prepared.plan;
+        Stopwatch clock = prepared.clock;
+        ModelManifest.Constants k = models.constants();
+        int channels = k.latentChannels();
         int h = plan.height() / k.vaeScaleFactor();
         int w = plan.width() / k.vaeScaleFactor();
         int tokens = (h / 2) * (w / 2);
 
-        float[] redux = clock.time("redux", () -> ReduxEncoder.encode(models, job.references(), p, control, cache));
-        TextEncoder.Embeddings text = clock.time("text", () -> TextEncoder.encode(models, job.prompt(), control, cache));
+        float[] redux = prepared.reduxTokens != null ? prepared.reduxTokens : reduxTokens(job, control, clock);
+        TextEncoder.Embeddings text = prepared.text != null ? prepared.text : text(job, control, clock);
+        // 4. The transformer's text sequence: T5 tokens, then the Redux tokens.
         float[] txt = ReduxTokens.appendToText(text.sequence(), redux);
         int textRows = txt.length / k.textWidth();
 
+        // 5. Fill conditioning: the masked image's latent beside the packed mask.
         float[] canvas = plan.canvas().toChwFloat();
-        float[] cond = null;
-        float[] init = null;
-        if (p.transformer() == Transformer.FILL) {
-            float[] masked = maskedImage(canvas, plan.mask());
-            float[] zc = clock.time("vae_encode", () -> VaeCodec.encode(models, masked, plan.width(), plan.height(), control));
-            cond = fillConditioning(zc, plan.mask(), k.latentChannels(), h, w, plan.width(), plan.height());
-        }
+        float[] cond = p.transformer() != Transformer.FILL ? null
+                : clock.time("vae_encode", () -> FillConditioning.encode(models, plan, canvas, control));
+
+        // 6. Schedule, and the start latent: noise, or noise blended into the canvas' latent (img2img).
         float[] sigmas = FlowSchedule.sigmas(p.steps(), tokens);
         int start = FlowSchedule.startIndex(p.steps(), p.strength());
-        if (plan.initFromCanvas() && start > 0) {
-            init = clock.time("vae_encode_init", () -> VaeCodec.encode(models, canvas, plan.width(), plan.height(), control));
-        }
-        float[] x = LatentPacking.pack(startLatent(p.seed(), sigmas[start], init, k.latentChannels() * h * w),
-                k.latentChannels(), h, w);
+        float[] init = !plan.initFromCanvas() || start == 0 ? null
+                : clock.time("vae_encode_init", () -> VaeCodec.encode(models, canvas, plan.width(), plan.height(),
+                        control));
+        float[] x = LatentPacking.pack(GaussianNoise.startLatent(p.seed(), sigmas[start], init, channels * h * w),
+                channels, h, w);
 
+        // 7. The Euler loop of the flow-matching transformer.
         progress.onPhase(Phase.DENOISING);
         Component component = p.transformer() == Transformer.DEV ? Component.DEV_TRANSFORMER : Component.FILL_TRANSFORMER;
-        Denoiser.Inputs inputs = new Denoiser.Inputs(x, cond, k.latentChannels(), h, w, txt,
+        Denoiser.Inputs inputs = new Denoiser.Inputs(x, cond, channels, h, w, txt,
                 textRows, k.textWidth(), text.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
         float[] latent = clock.time("denoise",
                 () -> Denoiser.run(models.session(component), inputs, control, progress, timer));
 
+        // 8. Unpack and decode.
         progress.onPhase(Phase.DECODING);
         float[] image = clock.time("vae_decode", () -> VaeCodec.decode(models,
-                LatentPacking.unpack(latent, k.latentChannels(), h, w), h, w, control));
-        RgbImage out = clock.time("postprocess", () -> finish(image, plan, p));
+                LatentPacking.unpack(latent, channels, h, w), h, w, control));
+        // 9. 8-bit, the output region, its size, paste-back.
+        RgbImage out = clock.time("postprocess", () -> PostProcess.finish(image, plan, p.pasteBack()));
         return new StylizeResult(out, p.seed(), clock.timings(), plan.width(), plan.height(), tokens, textRows);
     }
 
-    /** image·(1 − mask) in [−1,1]: masked pixels become 0, mid-grey (spec §3.3). */
-    static float[] maskedImage(float[] chw, float[] mask) {
-        int n = mask.length;
-        float[] out = new float[chw.length];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < n; i++) {
-                out[c * n + i] = chw[c * n + i] * (1 - mask[i]);
-            }
-        }
-        return out;
+    /** 2. SigLIP + Redux per reference, the leakage controls, the blend of the references. */
+    private float[] reduxTokens(StylizeRequest job, RunControl control, Stopwatch clock) {
+        return clock.time("redux", () -> ReduxEncoder.encode(models, job.references(), job.params(), control, cache));
     }
 
-    /** [packed masked-image latent (4C) | packed mask (256)] per token (spec §3.7). */
-    static float[] fillConditioning(float[] zc, float[] mask, int channels, int h, int w, int width, int height) {
-        int tokens = (h / 2) * (w / 2);
-        int latentWidth = channels * 4;
-        int condWidth = latentWidth + 256;
-        float[] cond = new float[tokens * condWidth];
-        LatentPacking.packInto(zc, channels, h, w, cond, condWidth, 0);
-        float[] m = LatentPacking.packMask(mask, height, width);
-        for (int t = 0; t < tokens; t++) {
-            System.arraycopy(m, t * 256, cond, t * condWidth + latentWidth, 256);
-        }
-        return cond;
-    }
-
-    /** σ·E + (1 − σ)·z_init (spec §5); pure noise when there is no init latent. */
-    static float[] startLatent(long seed, float sigma, float[] init, int count) {
-        float[] noise = GaussianNoise.sample(seed, count);
-        if (init == null) {
-            return noise;
-        }
-        float[] x = new float[count];
-        for (int i = 0; i < count; i++) {
-            x[i] = sigma * noise[i] + (1 - sigma) * init[i];
-        }
-        return x;
-    }
-
-    /** 8-bit conversion, crop of the output region, resize to the output size, paste-back. */
-    private static RgbImage finish(float[] chw, CanvasPlan plan, ResolvedParams p) {
-        int width = plan.width();
-        int height = plan.height();
-        int n = width * height;
-        if (chw.length != 3 * n) {
-            throw new StylizeException(ErrorCode.INFERENCE_FAILED, "VAE decoder returned " + chw.length
-                    + " values for a " + width + "x" + height + " canvas");
-        }
-        byte[] rgb = new byte[3 * n];
-        for (int i = 0; i < n; i++) {
-            rgb[3 * i] = (byte) PixelConversion.toUint8(chw[i]);
-            rgb[3 * i + 1] = (byte) PixelConversion.toUint8(chw[n + i]);
-            rgb[3 * i + 2] = (byte) PixelConversion.toUint8(chw[2 * n + i]);
-        }
-        RgbImage decoded = new RgbImage(width, height, rgb, null);
-        RgbImage region = (plan.regionWidth() == width && plan.regionHeight() == height) ? decoded
-                : decoded.crop(plan.regionX(), plan.regionY(), plan.regionWidth(), plan.regionHeight());
-        RgbImage out = (region.width() == plan.outputWidth() && region.height() == plan.outputHeight()) ? region
-                : Resampler.resize(region, plan.outputWidth(), plan.outputHeight(), Resampler.Filter.LANCZOS);
-        if (p.pasteBack() && plan.keepMask() != null && !covers(plan.keepMask())) {
-            out = PasteBack.feathered(plan.keepImage(), out, plan.keepMask(), ModeDefaults.FEATHER_PX);
-        }
-        return out;
-    }
-
-    /** True when the mask selects every pixel: paste-back would keep nothing of the original. */
-    private static boolean covers(float[] mask) {
-        for (float v : mask) {
-            if (v < 0.5f) {
-                return false;
-            }
-        }
-        return true;
+    /** 3. T5 sequence and CLIP pooled vector of the prompt. */
+    private TextEncoder.Embeddings text(StylizeRequest job, RunControl control, Stopwatch clock) {
+        return clock.time("text", () -> TextEncoder.encode(models, job.prompt(), control, cache));
     }
 
     /** Wall time per named stage, in insertion order. */

@@ -82,6 +82,11 @@ public final class ModelSession implements AutoCloseable {
         return simulatedGpu != null;
     }
 
+    /** Runs on the pod's accelerator (a GPU provider, or a simulated GPU), not on the host's cores. */
+    public boolean onAccelerator() {
+        return simulatedGpu() || provider != Provider.CPU;
+    }
+
     public TensorDtype inputDtype(String role) {
         return TensorDtype.of(info(role).type);
     }

@@ -208,6 +208,17 @@ public final class ModelSet implements AutoCloseable {
         return s;
     }
 
+    /** True when any of these components is loaded on the accelerator (see {@link ModelSession#onAccelerator}). */
+    public boolean onAccelerator(Component... components) {
+        for (Component c : components) {
+            ModelSession s = sessions.get(c);
+            if (s != null && s.onAccelerator()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Optional<ModelSession> optional(Component c) {
         return Optional.ofNullable(sessions.get(c));
     }

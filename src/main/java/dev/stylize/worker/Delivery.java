@@ -27,6 +27,7 @@ public final class Delivery implements AutoCloseable {
     private final RunControl control = new RunControl();
     private final AtomicReference<StopReason> stopReason = new AtomicReference<>();
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
     private final Object waitLock = new Object();
 
     /**
@@ -91,6 +92,25 @@ public final class Delivery implements AutoCloseable {
 
     void finish(Outcome o) {
         outcome.complete(o);
+        handedOver.complete(null);
+    }
+
+    /** The job holds an accelerator slot: its host-side stages are done. */
+    void handedOver() {
+        handedOver.complete(null);
+    }
+
+    /**
+     * Completes once the job no longer needs the host's stages of its slot: it holds an accelerator slot
+     * or it has finished. The transport may then start preparing the next record (pipelining).
+     */
+    public CompletableFuture<Void> whenHandedOver() {
+        return handedOver.copy();
+    }
+
+    /** Completes when the delivery has finished. */
+    public CompletableFuture<Outcome> whenFinished() {
+        return outcome.copy();
     }
 
     public boolean isFinished() {

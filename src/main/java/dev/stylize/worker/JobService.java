@@ -14,6 +14,7 @@ import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.ResultEvent;
 import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.GaussianNoise;
+import dev.stylize.pipeline.PreparedJob;
 import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.pipeline.StylizeRequest;
 import dev.stylize.pipeline.StylizeResult;
@@ -34,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -75,12 +77,14 @@ public final class JobService {
     private final Clock clock;
     private final InputFetcher inputs;
     private final JobState state;
+    private final AcceleratorSlots slots;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("stylize-deadlines"));
     /** Object-store calls a job makes side by side (its inputs, its output and record) or after it (cleanup). */
     private final ExecutorService io = Executors.newCachedThreadPool(daemon("stylize-io"));
 
     public JobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
-            RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown, Clock clock) {
+            RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown, Clock clock,
+            AcceleratorSlots slots) {
         this.pipeline = pipeline;
         this.store = store;
         this.buckets = buckets;
@@ -90,6 +94,7 @@ public final class JobService {
         this.config = config;
         this.shutdown = shutdown;
         this.clock = clock;
+        this.slots = slots;
         this.inputs = new InputFetcher(store, config, pipeline.models().constants().siglipImageSize(), io,
                 pipeline::cachedReduxTokens);
         this.state = new JobState(store, config.state().bucket(), config.state().prefix());
@@ -294,9 +299,20 @@ public final class JobService {
         delivery.control().checkpoint();
         spans.mark("fetch");
 
-        StylizeResult result = retry.call("pipeline", () -> runPipeline(new StylizeRequest(jobId, in.references(),
-                in.target(), in.mask(), req.prompt(), params), delivery, progress));
-        spans.mark("pipeline");
+        StylizeRequest request = new StylizeRequest(jobId, in.references(), in.target(), in.mask(), req.prompt(),
+                params);
+        PreparedJob prepared = retry.call("pipeline", () -> inPipeline(jobId, () -> pipeline.prepare(request,
+                delivery.control(), progress)));
+        spans.mark("prepare");
+        LOG.infof("job=%s phase=PREPARED stages=%s", jobId, prepared.timingsMs());
+        StylizeResult result;
+        // The next job of the slot is fetched and prepared while this one holds the accelerator.
+        try (AcceleratorSlots.Slot slot = slots.acquire(delivery)) {
+            spans.mark("slot");
+            result = retry.call("pipeline", () -> inPipeline(jobId, () -> pipeline.generate(prepared,
+                    delivery.control(), progress)));
+        }
+        spans.mark("generate");
         metrics.pipeline(result.timingsMs());
         long notFetched = in.references().stream().filter(r -> r.image() == null).count();
         LOG.infof("job=%s stages=%s canvas=%dx%d tokens=%d+%d referencesFromCache=%d", jobId, result.timingsMs(),
@@ -327,13 +343,13 @@ public final class JobService {
     }
 
     /** A bug surfacing as an unchecked exception is INTERNAL, which the retry treats as a fault that may pass. */
-    private StylizeResult runPipeline(StylizeRequest request, Delivery delivery, ProgressReporter progress) {
+    private static <T> T inPipeline(String jobId, Supplier<T> stage) {
         try {
-            return pipeline.run(request, delivery.control(), progress);
+            return stage.get();
         } catch (StylizeException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "job=%s pipeline failed", request.jobId());
+            LOG.errorf(e, "job=%s pipeline failed", jobId);
             throw new StylizeException(ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(), e);
         }
     }

@@ -32,7 +32,8 @@ public class PipelineProducer {
         Map<Component, Provider> overrides = new EnumMap<>(Component.class);
         config.providers().forEach((k, v) -> overrides.put(Component.fromKey(k), Provider.parse(v)));
         RuntimeConfig runtime = new RuntimeConfig(config.provider().map(Provider::parse).orElse(null), overrides, 0,
-                config.tensorrtCache().orElse(null), 0, config.verifyModelChecksums());
+                config.tensorrtCache().orElse(null), 0, config.verifyModelChecksums())
+                .withSimulatedGpu(config.simulateGpu());
         long t0 = System.nanoTime();
         ModelSet set = ModelSet.load(dir, runtime, null);
         LOG.infof("phase=MODELS_LOADED models=%s manifestSha256=%s ms=%d", set.directory().manifest().id(),

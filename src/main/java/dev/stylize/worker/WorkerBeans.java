@@ -37,8 +37,17 @@ public class WorkerBeans {
     @Produces
     @Singleton
     JobService jobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
-            RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown) {
+            RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown,
+            AcceleratorSlots slots) {
         return new JobService(pipeline, store, buckets, events, running, metrics, config, shutdown,
-                Clock.systemUTC());
+                Clock.systemUTC(), slots);
+    }
+
+    @Produces
+    @Singleton
+    AcceleratorSlots acceleratorSlots(WorkerConfig config, WorkerMetrics metrics) {
+        AcceleratorSlots slots = new AcceleratorSlots(config.slots());
+        metrics.slots(slots);
+        return slots;
     }
 }

@@ -18,6 +18,20 @@ public interface WorkerConfig {
     @WithDefault("1")
     int slots();
 
+    /**
+     * Overlap jobs in a slot: while one job holds the accelerator (VAE, denoising), the next one is
+     * fetched and its host-side encoders run (README "Pipelining"). Off: one job at a time per slot.
+     */
+    @WithDefault("true")
+    boolean pipelining();
+
+    /**
+     * Benchmarks only (docs/cost-model.md): the components a cost-profile model set places on a GPU run
+     * their cheap graph and then wait for their modelled time, as if a GPU ran them.
+     */
+    @WithDefault("false")
+    boolean simulateGpu();
+
     /** Longest job; the consumer's stuck-record health check allows this long. */
     @WithDefault("1800000")
     long maxJobMs();

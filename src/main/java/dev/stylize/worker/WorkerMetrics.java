@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.JobStatus;
 import dev.stylize.job.Phase;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,5 +73,11 @@ public class WorkerMetrics {
 
     void pipeline(Map<String, Long> stageMs) {
         stageMs.forEach((stage, ms) -> registry.timer("stylize_stage_seconds", "stage", stage).record(Duration.ofMillis(ms)));
+    }
+
+    /** Time the accelerator slots were held: with the host stages' time, where a job's time goes. */
+    void slots(AcceleratorSlots slots) {
+        FunctionCounter.builder("stylize_accelerator_busy_seconds", slots, s -> s.busyNanos() / 1e9)
+                .description("time jobs held an accelerator slot, summed over slots").register(registry);
     }
 }
