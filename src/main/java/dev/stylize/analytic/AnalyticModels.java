@@ -10,9 +10,10 @@ import java.util.Locale;
 
 /**
  * Writes the analytic reference model set: small ONNX graphs with the exact I/O contract of the
- * real FLUX.1 Redux + Fill components (spec §11) whose outputs are closed-form, so pipeline tests
- * can predict every output value and any routing mistake (transposed grid, swapped packing axes,
- * wrong token order, wrong scale/shift) changes the result. Formulas: docs/analytic-models.md.
+ * real FLUX.1 Redux + Fill components (docs/pipeline.md#onnx-tensor-contract) whose outputs are
+ * closed-form, so pipeline tests can predict every output value and any routing mistake (transposed
+ * grid, swapped packing axes, wrong token order, wrong scale/shift) changes the result. Formulas:
+ * docs/analytic-models.md.
  */
 public final class AnalyticModels {
 

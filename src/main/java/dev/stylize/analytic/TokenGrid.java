@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The token grid of one transformer call, derived in-graph from {@code img_ids}: h/2 = max(row id)+1,
- * w/2 = max(column id)+1. Gives the packing of spec §3.6 as graph ops, so the analytic transformer
- * works on canonical (B,C,h,w) latents like the formula in the docs, and a pipeline that packs
- * differently from the spec gets a different answer.
+ * w/2 = max(column id)+1. Gives the latent packing (docs/pipeline.md#latent-packing) as graph ops,
+ * so the analytic transformer works on canonical (B,C,h,w) latents like the formula in the docs, and
+ * a pipeline that packs differently gets a different answer.
  *
  * <p>Packing: {@code tok[i·(w/2)+j, 4c+2dy+dx] = lat[c, 2i+dy, 2j+dx]}.
  */
@@ -42,14 +42,14 @@ final class TokenGrid {
         return g.mul(size, g.int64s(2));
     }
 
-    /** (B, N, 4C) tokens → (B, C, h, w) canonical latents (inverse of §3.6 packing). */
+    /** (B, N, 4C) tokens → (B, C, h, w) canonical latents (inverse of the latent packing). */
     String unpack(String tokens, long channels) {
         String grid = g.reshape(tokens, g.concat(0, g.int64s(-1), rows, cols, g.int64s(channels, 2, 2)));
         String canonical = g.transpose(grid, 0, 3, 1, 4, 2, 5); // (B, C, h/2, dy, w/2, dx)
         return g.reshape(canonical, g.concat(0, g.int64s(-1, channels), doubled(rows), doubled(cols)));
     }
 
-    /** (B, C, h, w) canonical latents → (B, N, 4C) tokens (spec §3.6). */
+    /** (B, C, h, w) canonical latents → (B, N, 4C) tokens (docs/pipeline.md#latent-packing). */
     String pack(String latents, long channels) {
         String split = g.reshape(latents,
                 g.concat(0, g.int64s(-1, channels), rows, g.int64s(2), cols, g.int64s(2)));

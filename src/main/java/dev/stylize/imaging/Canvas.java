@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Canvas geometry for the modes: the composite's two-panel canvas (spec §9), outpainting padding, and
- * rectangular masks. Results are RGB only (alpha is dropped: the Fill model takes RGB). Sizes that do not fit
- * are programming errors of the caller and throw {@link IllegalArgumentException}.
+ * Canvas geometry for the modes: the composite's two-panel canvas (docs/pipeline.md#composite-canvas),
+ * outpainting padding, and rectangular masks. Results are RGB only (alpha is dropped: the Fill model takes
+ * RGB). Sizes that do not fit are programming errors of the caller and throw {@link IllegalArgumentException}.
  */
 public final class Canvas {
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  *       an image (its "L" conversion drops alpha).</li>
  *   <li>Otherwise the luminance is used, exactly as Pillow's {@code convert("L")}:
  *       {@code L = (R·19595 + G·38470 + B·7471 + 0x8000) >> 16} (≈ 0.299 R + 0.587 G + 0.114 B, rounded), and
- *       {@code L ≥ 128} = 1 — white = generate, black = keep, as diffusers binarizes at 0.5 (spec §3.2).</li>
+ *       {@code L ≥ 128} = 1 — white = generate, black = keep, as diffusers binarizes at 0.5
+ *       (docs/pipeline.md#mask-binarization).</li>
  * </ul>
  */
 public final class MaskReader {

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Separable resampling of 8-bit images that reproduces Pillow's {@code Image.resize} (8 bits per channel,
- * no box, no reducing gap) bit for bit, as the pipeline spec §2.1 describes it:
+ * no box, no reducing gap) bit for bit (docs/pipeline.md#siglip-preprocessing):
  *
  * <ol>
  *   <li>Horizontal pass first, then vertical; each pass writes 8-bit samples. A pass whose size does not change

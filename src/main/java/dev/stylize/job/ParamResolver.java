@@ -22,7 +22,8 @@ public final class ParamResolver {
         double guidance = orDefault(p.guidance(), ModeDefaults.guidance(transformer));
         range("guidance", guidance, 0, MAX_GUIDANCE);
         double strength = orDefault(p.strength(), ModeDefaults.strength(mode));
-        // Any strength in (0, 1] leaves at least one step: t_start = int(N - N*s) < N (spec §5).
+        // Any strength in (0, 1] leaves at least one step: t_start = int(N - N*s) < N
+        // (docs/pipeline.md#img2img-start).
         if (!(strength > 0 && strength <= 1)) {
             throw out("strength must be in (0, 1], got " + strength);
         }

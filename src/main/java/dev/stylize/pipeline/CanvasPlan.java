@@ -44,7 +44,7 @@ public record CanvasPlan(
         float[] keepMask,
         boolean initFromCanvas) {
 
-    /** Grey used under outpaint margins; the masked-image latent sees 0 there anyway (spec §3.3). */
+    /** Grey under outpaint margins; the masked-image latent sees 0 there anyway (docs/pipeline.md#masked-image). */
     static final int OUTPAINT_FILL = 0x7F7F7F;
     static final int MULTIPLE = 16;
 

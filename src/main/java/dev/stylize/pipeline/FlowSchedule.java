@@ -1,9 +1,10 @@
 package dev.stylize.pipeline;
 
 /**
- * The flow-matching σ schedule of FLUX.1 (spec §4) and the img2img start index (spec §5).
+ * The flow-matching σ schedule of FLUX.1 (docs/pipeline.md#sigma-schedule) and the img2img start
+ * index (docs/pipeline.md#img2img-start).
  *
- * <p>σ follows the diffusers path of §4.3, which is what {@code FluxPipeline} / {@code
+ * <p>σ follows the diffusers path, which is what {@code FluxPipeline} / {@code
  * FluxFillPipeline} actually compute in numpy: {@code t = linspace(1, 1/N, N)} in float64, cast
  * to float32, time-shifted in float32 with the float32 value of {@code e^μ}, then a final 0 is
  * appended. BFL's {@code get_schedule} gives the same grid up to one float32 ulp.
@@ -17,7 +18,7 @@ public final class FlowSchedule {
     private FlowSchedule() {}
 
     /**
-     * Resolution-dependent shift μ (§4.1): the line through (256, 0.5) and (4096, 1.15), extrapolated
+     * Resolution-dependent shift μ: the line through (256, 0.5) and (4096, 1.15), extrapolated
      * beyond, evaluated in float64 in the same order as diffusers' {@code calculate_shift}.
      *
      * @param imageTokens packed image token count N_img = (H/16)·(W/16), text tokens not counted
@@ -30,7 +31,7 @@ public final class FlowSchedule {
     }
 
     /**
-     * The N+1 sigmas σ_0 = 1 &gt; … &gt; σ_{N−1} &gt; σ_N = 0 of an N-step run (§4.3, diffusers float32 path).
+     * The N+1 sigmas σ_0 = 1 &gt; … &gt; σ_{N−1} &gt; σ_N = 0 of an N-step run (diffusers float32 path).
      * Step k goes from σ_k to σ_{k+1}; the transformer's {@code timestep} input at step k is σ_k.
      *
      * @param steps N ≥ 1
@@ -50,7 +51,7 @@ public final class FlowSchedule {
     }
 
     /**
-     * First schedule index of an img2img ("restyle") run (§5), diffusers' {@code get_timesteps}:
+     * First schedule index of an img2img ("restyle") run, diffusers' {@code get_timesteps}:
      * {@code init = min(N·strength, N)}, {@code t_start = int(max(N − init, 0))}, with the same double
      * arithmetic and truncation as Python (25·0.56 = 14.000000000000002 gives t_start = 10, not 11;
      * 28·0.6 = 16.8 gives 11). The run then
@@ -68,7 +69,7 @@ public final class FlowSchedule {
         return tStart;
     }
 
-    /** σ(t) = e^μ / (e^μ + (1/t − 1)) in float32, time-shift exponent 1 (§4.2); t = 0 gives 0. */
+    /** σ(t) = e^μ / (e^μ + (1/t − 1)) in float32, time-shift exponent 1; t = 0 gives 0. */
     static float timeShift(float expMu, float t) {
         return expMu / (expMu + (1f / t - 1f));
     }

@@ -6,8 +6,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The initial noise x_T ~ N(0, 1) (spec §4.5) as a documented, version-stable function of a seed.
- * Torch's stream cannot be reproduced here, so a job's noise is defined by this class alone:
+ * The initial noise x_T ~ N(0, 1) (docs/pipeline.md#initial-noise) as a documented, version-stable
+ * function of a seed. Torch's stream cannot be reproduced here, so a job's noise is defined by this class alone:
  *
  * <ol>
  *   <li>{@link SplitMix64} seeded with {@code seed} (its constants are in that class) gives 64-bit

@@ -1,8 +1,8 @@
 package dev.stylize.pipeline;
 
 /**
- * 2×2 patch packing of latents into transformer tokens (spec §3.6) and the Fill mask packing
- * (spec §3.5).
+ * 2×2 patch packing of latents into transformer tokens (docs/pipeline.md#latent-packing) and the
+ * Fill mask packing (docs/pipeline.md#mask-packing).
  *
  * <p>A latent {@code (c, h, w)} becomes {@code (h/2·w/2, 4c)} tokens:
  * {@code tok[i·(w/2) + j, 4ch + 2dy + dx] = lat[ch, 2i + dy, 2j + dx]} — tokens row-major over the
@@ -35,8 +35,9 @@ public final class LatentPacking {
 
     /**
      * Packs a latent into columns {@code [colOffset, colOffset + 4·channels)} of every row of a wider
-     * token buffer, e.g. the 384-channel Fill {@code hidden_states} (§3.7: x_t at 0, masked-image
-     * latent at 64, mask at 128). Other columns are left untouched; nothing is allocated.
+     * token buffer, e.g. the 384-channel Fill {@code hidden_states} (x_t at 0, masked-image latent at
+     * 64, mask at 128: docs/pipeline.md#fill-transformer-input). Other columns are left untouched;
+     * nothing is allocated.
      *
      * @param latent (channels, h, w)
      * @param dst (h/2·w/2, rowStride) or longer
@@ -95,8 +96,8 @@ public final class LatentPacking {
     }
 
     /**
-     * Fill mask tokens (§3.5): pixel-unshuffle by 8 to 64 channels at latent resolution, then
-     * {@link #pack} to 256 channels. Closed form:
+     * Fill mask tokens (BFL {@code prepare_fill}, diffusers {@code prepare_mask_latents}): pixel-unshuffle
+     * by 8 to 64 channels at latent resolution, then {@link #pack} to 256 channels. Closed form:
      * {@code Mtok[i·(w/2)+j, (8py+px)·4 + 2dy + dx] = mask[16i + 8dy + py, 16j + 8dx + px]}.
      *
      * @param mask (height, width) pixel mask, already binarized or soft

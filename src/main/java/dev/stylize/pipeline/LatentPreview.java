@@ -1,8 +1,9 @@
 package dev.stylize.pipeline;
 
 /**
- * Cheap RGB preview of a running denoise (spec §10, ComfyUI's Latent2RGB for Flux): the predicted
- * clean latent x0 = x − σ·v, projected per latent pixel by a 16×3 matrix, at 1/8 resolution.
+ * Cheap RGB preview of a running denoise (docs/pipeline.md#latent-preview, ComfyUI's Latent2RGB for
+ * Flux): the predicted clean latent x0 = x − σ·v, projected per latent pixel by a 16×3 matrix, at 1/8
+ * resolution.
  */
 public final class LatentPreview {
     /** ComfyUI {@code latent_rgb_factors} for Flux: row = latent channel 0..15, columns R, G, B. */
@@ -31,7 +32,7 @@ public final class LatentPreview {
     private LatentPreview() {}
 
     /**
-     * Predicted clean sample at step k (§4.4, ComfyUI {@code CONST}): {@code x0 = x − σ_k·v}, float32.
+     * Predicted clean sample at step k (ComfyUI {@code CONST}): {@code x0 = x − σ_k·v}, float32.
      *
      * @param xTokens current state, (N_img, 64) packed
      * @param vTokens transformer output (velocity), same shape
@@ -50,7 +51,7 @@ public final class LatentPreview {
 
     /**
      * Latent2RGB: per latent pixel {@code rgb = Σ_c x0[c]·F[c,:] + bias}, clamped to [−1, 1],
-     * {@code (rgb + 1)·127.5} rounded half to even (§10). Sums are taken in double.
+     * {@code (rgb + 1)·127.5} rounded half to even. Sums are taken in double.
      *
      * @param canonicalLatent unpacked x0, (16, h, w), in the normalized latent space
      * @return new int[h·w], row-major, each {@code 0xRRGGBB}

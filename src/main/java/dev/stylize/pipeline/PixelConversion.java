@@ -1,14 +1,14 @@
 package dev.stylize.pipeline;
 
 /**
- * Conversions between 8-bit pixels and the [−1, 1] float domain of the VAE (spec §3.1, §3.2, §8),
- * following diffusers' {@code VaeImageProcessor}.
+ * Conversions between 8-bit pixels and the [−1, 1] float domain of the VAE, following diffusers'
+ * {@code VaeImageProcessor} (docs/pipeline.md#8-bit-output, docs/pipeline.md#mask-binarization).
  */
 public final class PixelConversion {
     private PixelConversion() {}
 
     /**
-     * Decoder output to 8 bits, diffusers' rule (§8): {@code y = clamp(x·0.5 + 0.5, 0, 1)} in float32,
+     * Decoder output to 8 bits, diffusers' rule: {@code y = clamp(x·0.5 + 0.5, 0, 1)} in float32,
      * then {@code round(y·255)} with round half to even (numpy {@code round}). BFL truncates instead
      * and NVIDIA rounds without the float32 intermediate; neither is reproduced here. NaN maps to 0.
      *
@@ -23,7 +23,7 @@ public final class PixelConversion {
     }
 
     /**
-     * Binarizes an 8-bit mask value (§3.2, diffusers {@code do_binarize}): {@code u/255 ≥ 0.5 → 1},
+     * Binarizes an 8-bit mask value (diffusers {@code do_binarize}): {@code u/255 ≥ 0.5 → 1},
      * else 0, i.e. 128..255 → 1 (generate) and 0..127 → 0 (keep).
      *
      * @param u8 0..255

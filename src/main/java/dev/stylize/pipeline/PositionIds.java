@@ -1,9 +1,9 @@
 package dev.stylize.pipeline;
 
 /**
- * Rotary position ids of the transformer inputs (spec §3.8), in the ONNX / diffusers layout without
- * a batch dimension. Axis 0 is constant 0 for both streams; image tokens carry (row, column) of
- * their 2×2 patch, text tokens carry zeros. A composite canvas simply spans the whole canvas.
+ * Rotary position ids of the transformer inputs (docs/pipeline.md#position-ids), in the ONNX /
+ * diffusers layout without a batch dimension. Axis 0 is constant 0 for both streams; image tokens
+ * carry (row, column) of their 2×2 patch, text tokens carry zeros. A composite canvas simply spans the whole canvas.
  */
 public final class PositionIds {
     private PositionIds() {}

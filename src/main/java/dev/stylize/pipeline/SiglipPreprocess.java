@@ -4,8 +4,9 @@ import dev.stylize.imaging.Resampler;
 import dev.stylize.imaging.RgbImage;
 
 /**
- * SigLIP input as HF's SiglipImageProcessor builds it (spec §2.1): squash to size×size with PIL
- * BICUBIC on 8-bit data, rescale by 1/255 in float64 then float32, normalize (v − 0.5)/0.5, CHW.
+ * SigLIP input as HF's SiglipImageProcessor builds it (docs/pipeline.md#siglip-preprocessing): squash
+ * to size×size with PIL BICUBIC on 8-bit data, rescale by 1/255 in float64 then float32, normalize
+ * (v − 0.5)/0.5, CHW.
  */
 final class SiglipPreprocess {
     private SiglipPreprocess() {}

@@ -11,9 +11,9 @@ import dev.stylize.runtime.RunControl;
 import java.util.Map;
 
 /**
- * T5 sequence and pooled CLIP vector. Without a text encoder in the model set both are zeros (the
- * diffusers Redux convention, spec §2.5); with one, the prompt (empty if none) is encoded, as BFL
- * does. A prompt for a model set without T5 is an error rather than silently ignored.
+ * T5 sequence and pooled CLIP vector (docs/pipeline.md#text-embeddings). Without a text encoder in
+ * the model set both are zeros (the diffusers Redux convention); with one, the prompt (empty if none)
+ * is encoded, as BFL does. A prompt for a model set without T5 is an error rather than silently ignored.
  */
 final class TextEncoder {
     record Embeddings(float[] sequence, int length, float[] pooled) {}

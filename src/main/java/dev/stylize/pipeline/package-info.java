@@ -1,20 +1,38 @@
 /**
- * The pure math of the FLUX.1 Redux + Fill pipeline, one step of the method per class, named as in
- * {@code docs/pipeline-spec.md}:
+ * The FLUX.1 Redux + Fill pipeline: one job from input images to the output image. The method, step
+ * by step, with the upstream (BFL, diffusers, ComfyUI) function each step corresponds to, is in
+ * {@code docs/pipeline.md}.
+ *
+ * <p>Classes that run models (through {@link dev.stylize.runtime.ModelSet} /
+ * {@link dev.stylize.runtime.ModelSession}):
  *
  * <ul>
- *   <li>{@link dev.stylize.pipeline.FlowSchedule} — μ, the shifted σ grid and the img2img start (§4, §5);
- *   <li>{@link dev.stylize.pipeline.LatentPacking} — 2×2 latent packing and Fill mask packing (§3.5–3.7);
- *   <li>{@link dev.stylize.pipeline.PositionIds} — {@code img_ids} / {@code txt_ids} (§3.8);
- *   <li>{@link dev.stylize.pipeline.GaussianNoise} — the documented seed → N(0,1) stream (§4.5);
- *   <li>{@link dev.stylize.pipeline.PixelConversion} — [−1,1] ↔ 8 bit and mask binarization (§3.1, §3.2, §8);
- *   <li>{@link dev.stylize.pipeline.LatentPreview} — Latent2RGB previews of x0 (§10);
- *   <li>{@link dev.stylize.pipeline.ReduxTokens} — Redux token scaling, downsampling, masking and
- *       combination (§2.4, §2.6, §2.7).
+ *   <li>{@link dev.stylize.pipeline.StylizePipeline} — the job, top to bottom;
+ *   <li>{@code ReduxEncoder} — SigLIP and the Redux projector per reference, then the leakage controls;
+ *   <li>{@code TextEncoder} — T5 sequence and CLIP pooled vector (zeros without text encoders);
+ *   <li>{@code VaeCodec} — VAE encode/decode with the latent scale and shift outside the graphs;
+ *   <li>{@code Denoiser} — the Euler loop on the Fill or dev transformer;
+ *   <li>{@link dev.stylize.pipeline.StageBenchmark} — a job with per-stage timings.
  * </ul>
  *
- * <p>No class here holds state or touches a model. Tensors are {@code float[]} in row-major (C)
- * order; each method's Javadoc gives the shapes. Arguments are checked up front and a wrong shape is
- * an {@link java.lang.IllegalArgumentException} naming the argument.
+ * <p>Pure math, no state and no model:
+ *
+ * <ul>
+ *   <li>{@link dev.stylize.pipeline.CanvasPlan} — canvas, mask, output region and paste-back per mode;
+ *   <li>{@link dev.stylize.pipeline.FlowSchedule} — μ, the shifted σ grid and the img2img start;
+ *   <li>{@link dev.stylize.pipeline.LatentPacking} — 2×2 latent packing and Fill mask packing;
+ *   <li>{@link dev.stylize.pipeline.PositionIds} — {@code img_ids} / {@code txt_ids};
+ *   <li>{@link dev.stylize.pipeline.GaussianNoise} — the documented seed → N(0,1) stream;
+ *   <li>{@link dev.stylize.pipeline.PixelConversion} — [−1,1] → 8 bit and mask binarization;
+ *   <li>{@link dev.stylize.pipeline.LatentPreview} — Latent2RGB previews of x0;
+ *   <li>{@link dev.stylize.pipeline.ReduxTokens} — Redux token scaling, downsampling, masking and
+ *       combination;
+ *   <li>{@code SiglipPreprocess} — SigLIP's {@code pixel_values} and the reference mask at 384 px.
+ * </ul>
+ *
+ * <p>{@link dev.stylize.pipeline.EncoderCache} keeps encoder outputs between jobs. Tensors are
+ * {@code float[]} in row-major (C) order; each method's Javadoc gives the shapes. Tensor arguments
+ * are checked up front and a wrong shape is an {@link java.lang.IllegalArgumentException} naming the
+ * argument.
  */
 package dev.stylize.pipeline;

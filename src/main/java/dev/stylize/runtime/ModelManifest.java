@@ -11,7 +11,7 @@ import java.util.Map;
  * constants that belong to the weights (latent channels, VAE scale/shift, text length).
  *
  * <p>Component keys are {@link Component#key()}; each entry maps the canonical tensor roles of
- * {@link Component} (spec §11 names) to the names the graph actually uses.
+ * {@link Component} (docs/pipeline.md#onnx-tensor-contract) to the names the graph actually uses.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,7 +39,7 @@ public record ModelManifest(
             int siglipPatchSize,
             int siglipWidth) {}
 
-    /** FLUX.1 [dev] / Fill / Redux constants (spec §1). */
+    /** FLUX.1 [dev] / Fill / Redux constants (docs/pipeline.md#notation). */
     public static final Constants FLUX1 =
             new Constants(16, 0.3611, 0.1159, 8, 512, 4096, 768, 77, 384, 14, 1152);
 

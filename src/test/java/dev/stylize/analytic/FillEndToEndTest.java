@@ -56,7 +56,8 @@ class FillEndToEndTest {
             textEmbeds = t5.put("input_ids", ids, 1, 512).run().get("text_embeddings");
         }
         int rows = 512 + 729;
-        float[] text = Arrays.copyOf(textEmbeds, rows * 4096); // text first, Redux tokens appended (spec §2.4)
+        // text first, Redux tokens appended (docs/pipeline.md#conditioning-sequence)
+        float[] text = Arrays.copyOf(textEmbeds, rows * 4096);
         System.arraycopy(imageEmbeds, 0, text, 512 * 4096, imageEmbeds.length);
 
         float[] x = ReferencePacking.packLatent(Fixtures.gaussian(16 * LH * LW, 21), 16, LH, LW);

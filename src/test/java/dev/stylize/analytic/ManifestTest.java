@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ManifestTest {
 
-    /** Rank of every contract tensor (spec §11). */
+    /** Rank of every contract tensor (docs/pipeline.md#onnx-tensor-contract). */
     static final Map<String, Integer> RANKS = Map.ofEntries(
             Map.entry("pixel_values", 4), Map.entry("last_hidden_state", 3),
             Map.entry("siglip_embeds", 3), Map.entry("image_embeds", 3),

@@ -1,9 +1,10 @@
 package dev.stylize.analytic;
 
 /**
- * Test-side token packing of spec §3.5/§3.6/§3.8 as plain loops, independent of any production
- * packer. {@link Layout} gives deliberately wrong variants so tests can show that the analytic
- * graphs notice routing mistakes.
+ * Test-side mask packing, latent packing and position ids (docs/pipeline.md#mask-packing,
+ * #latent-packing, #position-ids) as plain loops, independent of any production packer.
+ * {@link Layout} gives deliberately wrong variants so tests can show that the analytic graphs
+ * notice routing mistakes.
  */
 public final class ReferencePacking {
 

@@ -61,7 +61,7 @@ class CanvasTest {
 
     @Test
     void compositeCanvasAndMaskLineUp() {
-        // spec §9: [A | B] with the mask 0 over A and 1 over B
+        // docs/pipeline.md#composite-canvas: [A | B] with the mask 0 over A and 1 over B
         RgbImage a = RgbImage.filled(4, 2, 0xFF0000);
         RgbImage b = RgbImage.filled(4, 2, 0x0000FF);
         RgbImage canvas = Canvas.sideBySide(a, b, true);

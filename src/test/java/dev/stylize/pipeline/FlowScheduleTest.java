@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class FlowScheduleTest {
 
-    /** Spec §4.1 / §12 a_mu_table; 4608 is quoted rounded (1.236667), the others exactly. */
+    /** μ table of docs/pipeline.md#sigma-schedule; 4608 is quoted rounded (1.236667), the others exactly. */
     @ParameterizedTest
     @CsvSource({"256, 0.5, 1e-15", "1024, 0.63, 1e-15", "4096, 1.15, 1e-15",
                 "4608, 1.236667, 5e-7", "8192, 1.8433333333333333, 1e-15"})
@@ -20,7 +20,7 @@ class FlowScheduleTest {
     }
 
     /**
-     * §12 a_sigma_schedules (28, 4096): the values the spec quotes, as float32 literals. They pin the
+     * Golden σ grid (28, 4096) from an independent numpy derivation, as float32 literals. They pin the
      * diffusers float32 path bit for bit.
      */
     @Test
@@ -38,7 +38,7 @@ class FlowScheduleTest {
 
     /**
      * The complete (28, 4096) and (4, 256) grids, produced outside this code base by the numpy
-     * emulation of spec §12 ({@code np.linspace(1, 1/N, N).astype(float32)}, {@code math.exp(mu) /
+     * emulation of the diffusers path ({@code np.linspace(1, 1/N, N).astype(float32)}, {@code math.exp(mu) /
      * (math.exp(mu) + (1/t - 1)**1.0)} under numpy 2 / NEP 50, 0 appended), printed with repr().
      */
     @Test
@@ -60,11 +60,11 @@ class FlowScheduleTest {
      * The reference uses the closed form of linspace(1, 1/N, N) = (N−k)/N, so 1/t − 1 = k/(N−k) and
      * σ_k = e^μ(N−k) / (e^μ(N−k) + k), with μ written as a two-point interpolation.
      *
-     * <p>The three §12 golden cases are within one step. The diffusers float32 path rounds t to
-     * float32 before the shift, so it is not always that close: for (28, 4096) σ_3 = 0.9633944034576416
-     * is 1.06·Math.ulp below the exact 0.9633944666144262 (one step below its correctly rounded
-     * neighbour), and for other sizes numpy itself lands two steps away (see the next test). Parity
-     * with diffusers takes precedence over the last bit, so other sizes are allowed two steps.
+     * <p>The three golden grids (28/4096, 4/256, 50/8192) are within one step. The diffusers float32
+     * path rounds t to float32 before the shift, so it is not always that close: for (28, 4096)
+     * σ_3 = 0.9633944034576416 is 1.06·Math.ulp below the exact 0.9633944666144262 (one step below
+     * its correctly rounded neighbour), and for other sizes numpy itself lands two steps away (see the
+     * next test). Parity with diffusers takes precedence over the last bit, so other sizes are allowed two steps.
      */
     @ParameterizedTest
     @CsvSource({"28, 4096, 1", "4, 256, 1", "50, 8192, 1",
@@ -92,7 +92,10 @@ class FlowScheduleTest {
         assertEquals(0.18467603623867035f, FlowSchedule.sigmas(100, 300)[88]);
     }
 
-    /** §5 golden e_img2img_strength_0.6_28steps_seq4096: t_start 11, 17 steps, σ_start 0.8299564. */
+    /**
+     * Golden img2img start (docs/pipeline.md#img2img-start), strength 0.6, 28 steps, 4096 tokens:
+     * t_start 11, 17 steps, σ_start 0.8299564.
+     */
     @Test
     void img2imgStartMatchesTheSpecGolden() {
         int tStart = FlowSchedule.startIndex(28, 0.6);

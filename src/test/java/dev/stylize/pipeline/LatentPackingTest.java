@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class LatentPackingTest {
 
-    /** §12 b_latent_pack input: latent (16, 4, 6) with lat[c, y, x] = 24c + 6y + x. */
+    /** Golden latent-packing input: latent (16, 4, 6) with lat[c, y, x] = 24c + 6y + x. */
     private static float[] indexLatent() {
         float[] latent = new float[16 * 4 * 6];
         for (int c = 0; c < 16; c++) {
@@ -25,7 +25,8 @@ class LatentPackingTest {
     }
 
     /**
-     * Spec §12 b_latent_pack: the first token starts [0, 1, 6, 7, 24, 25, 30, 31, …].
+     * Golden latent packing (docs/pipeline.md#latent-packing): the first token starts
+     * [0, 1, 6, 7, 24, 25, 30, 31, …].
      *
      * <p>Mutation check: swapping dy and dx in {@code pack} (channel order c, px, py) would make the
      * first token start [0, 6, 1, 7, 24, 30, 25, 31] and fail at index 1; swapping the token loop
@@ -77,7 +78,7 @@ class LatentPackingTest {
                 LatentPacking.pack(LatentPacking.unpack(otherTokens, 16, 8, 10), 16, 8, 10));
     }
 
-    /** §3.7: [x_t 64 | masked-image latent 64 | mask 256] in one 384-wide buffer. */
+    /** [x_t 64 | masked-image latent 64 | mask 256] in one 384-wide row (docs/pipeline.md#fill-transformer-input). */
     @Test
     void packIntoWritesItsColumnsOfAWiderBufferOnly() {
         float[] x = indexLatent();
@@ -108,7 +109,7 @@ class LatentPackingTest {
         return mask;
     }
 
-    /** Spec §12 c_mask_pack ramp_pattern: token 0 starts [0, 8, 256, 264, 1, 9, 257, 265, …]. */
+    /** Golden mask packing, ramp pattern: token 0 starts [0, 8, 256, 264, 1, 9, 257, 265, …]. */
     @Test
     void maskRampMatchesTheSpecGolden() {
         float[] tokens = LatentPacking.packMask(rampMask(), 16, 32);
@@ -118,7 +119,7 @@ class LatentPackingTest {
     }
 
     /**
-     * Every mask token value against the closed form of §3.5,
+     * Every mask token value against the closed form of docs/pipeline.md#mask-packing,
      * {@code Mtok[i·(w/2)+j, (8py+px)·4 + 2dy + dx] = mask[16i + 8dy + py, 16j + 8dx + px]}, on a
      * 32×48 ramp (2×3 tokens), so rows and columns of tokens are both exercised.
      */
@@ -151,7 +152,7 @@ class LatentPackingTest {
     }
 
     /**
-     * Spec §12 c_mask_pack binary_pattern: 8-bit mask 255 where x ≥ 16 or (y &lt; 4 and x &lt; 8), plus
+     * Golden mask packing, binary pattern: 8-bit mask 255 where x ≥ 16 or (y &lt; 4 and x &lt; 8), plus
      * one edge pixel 128 (→ 1) at (4, 0) and one 127 (→ 0) at (5, 0), binarized then packed:
      * per-token sums [33, 256].
      */

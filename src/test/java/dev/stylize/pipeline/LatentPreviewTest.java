@@ -12,7 +12,7 @@ class LatentPreviewTest {
         return (r << 16) | (g << 8) | b;
     }
 
-    /** Spec §12 x_preview_latent2rgb: a zero latent shows the bias, (1 + bias)·127.5 → (123, 118, 117). */
+    /** A zero latent shows the bias, (1 + bias)·127.5 → (123, 118, 117). */
     @Test
     void zeroLatentShowsTheBias() {
         assertArrayEquals(new int[] {rgb(123, 118, 117), rgb(123, 118, 117)},
@@ -20,7 +20,8 @@ class LatentPreviewTest {
     }
 
     /**
-     * Hand-computed from the §10 table, on a 2×2 latent so the pixel layout is checked too:
+     * Hand-computed from the Latent2RGB table (docs/pipeline.md#latent-preview), on a 2×2 latent so the
+     * pixel layout is checked too:
      * channel 4 = 1 at (0, 1): R (1 + 0.0859 − 0.0329)·127.5 = 134.26 → 134, G (1 + 0.0721 − 0.0718)·127.5
      * = 127.54 → 128, B (1 + 0.0329 − 0.0851)·127.5 = 120.84 → 121. Channel 13 = 10 at (1, 0): R −1.2969
      * and B −1.1881 clamp to −1 → 0, G (1 − 0.522 − 0.0718)·127.5 = 51.79 → 52.

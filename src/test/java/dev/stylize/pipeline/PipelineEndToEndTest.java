@@ -283,7 +283,7 @@ class PipelineEndToEndTest {
         int steps = 10;
         JobParams p = new JobParams(steps, null, 11L, 0.6, null, null, null, null, null, null, null);
         Run r = run(TestModels.imageOnlyDev(), Mode.RESTYLE, List.of(new Reference(ref)), b, null, null, p);
-        int start = (int) (steps - steps * 0.6); // spec §5: t_start = int(N − N·s) = 4
+        int start = (int) (steps - steps * 0.6); // t_start = int(N − N·s) = 4 (docs/pipeline.md#img2img-start)
         assertEquals(steps - start, r.recorder().of(Component.DEV_TRANSFORMER).size());
         assertEquals(0, r.recorder().of(Component.FILL_TRANSFORMER).size());
         assertEquals(2.5f, r.recorder().last(Component.DEV_TRANSFORMER).inputs().get("guidance")[0]);

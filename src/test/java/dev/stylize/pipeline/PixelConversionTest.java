@@ -48,7 +48,7 @@ class PixelConversionTest {
         assertEquals(1f, RgbImage.toSigned(255));
     }
 
-    /** Spec §12 x_mask_binarize_threshold: 127 → 0, 128 → 1; and diffusers' float rule for all bytes. */
+    /** docs/pipeline.md#mask-binarization: 127 → 0, 128 → 1; and diffusers' float rule for all bytes. */
     @Test
     void maskThresholdIs128() {
         assertEquals(0f, PixelConversion.binarizeMask(127));

@@ -8,14 +8,17 @@ import org.junit.jupiter.api.Test;
 
 class PositionIdsTest {
 
-    /** Spec §12 d_ids_32x48_image: H=32, W=48 → latent 4×6 → 2×3 tokens. */
+    /** Golden ids (docs/pipeline.md#position-ids): H=32, W=48 → latent 4×6 → 2×3 tokens. */
     @Test
     void imageIdsMatchTheSpecGolden() {
         assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 1, 0, 0, 1, 1, 0, 1, 2},
                 PositionIds.imageIds(4, 6));
     }
 
-    /** A 1536×768 composite canvas (§9): 48 token rows × 96 token columns = 4608 ids spanning it all. */
+    /**
+     * A 1536×768 composite canvas (docs/pipeline.md#composite-canvas): 48 token rows × 96 token columns
+     * = 4608 ids spanning it all.
+     */
     @Test
     void imageIdsSpanTheWholeCanvas() {
         float[] ids = PositionIds.imageIds(96, 192);

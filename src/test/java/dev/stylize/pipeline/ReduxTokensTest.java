@@ -25,7 +25,7 @@ class ReduxTokensTest {
         return tokens;
     }
 
-    /** Spec §2.7: factors 1..5 give 729, 169, 81, 36, 25 tokens. */
+    /** docs/pipeline.md#redux-strength-controls: factors 1..5 give 729, 169, 81, 36, 25 tokens. */
     @ParameterizedTest
     @CsvSource({"1, 729", "2, 169", "3, 81", "4, 36", "5, 25", "27, 1"})
     void downsampledTokenCounts(int k, int count) {
@@ -156,7 +156,7 @@ class ReduxTokensTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, a, "inputs are not modified");
     }
 
-    /** §2.4 shape: (512, w) text + (729, w) Redux = 1241 rows, text first. */
+    /** docs/pipeline.md#conditioning-sequence: (512, w) text + (729, w) Redux = 1241 rows, text first. */
     @Test
     void appendToTextPutsTextRowsFirst() {
         int width = 3;

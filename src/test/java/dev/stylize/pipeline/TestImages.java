@@ -70,7 +70,7 @@ public final class TestImages {
         return m;
     }
 
-    /** The SigLIP value of a uniform 8-bit colour: (u/255 − 0.5)/0.5 in float32 (spec §2.1). */
+    /** SigLIP value of a uniform 8-bit colour, (u/255 − 0.5)/0.5 in float32 (docs/pipeline.md#siglip-preprocessing). */
     public static float siglip(int u8) {
         float v = (float) (u8 * (1 / 255.0));
         return (v - 0.5f) / 0.5f;

@@ -22,7 +22,7 @@ class ModelSetTest {
     @TempDir
     Path tmp;
 
-    /** A copy of the generated full set with the hand-written §11 fixture as its manifest. */
+    /** A copy of the generated full set with the hand-written contract fixture as its manifest. */
     private Path fixtureDir(String manifestText) throws IOException {
         Path dir = tmp.resolve("fixture");
         copyTree(TestModels.full(), dir);
