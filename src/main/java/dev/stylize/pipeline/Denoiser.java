@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The flow-matching Euler loop (spec §4.4, §7 lines 9–10). Inputs that do not change between steps
+ * The flow-matching Euler loop (docs/pipeline.md#euler-loop). Inputs that do not change between steps
  * (text, pooled, ids, guidance, the Fill conditioning columns of hidden_states) are built once;
  * each step rewrites only the x columns of hidden_states and the timestep.
  */
@@ -90,7 +90,7 @@ final class Denoiser {
         return in.previewEvery > 0 && done % in.previewEvery == 0;
     }
 
-    /** Predicted clean latent x − σ·v through the Latent2RGB map (spec §10), at 1/8 resolution. */
+    /** Predicted clean latent x − σ·v through the Latent2RGB map (docs/pipeline.md#latent-preview), at 1/8 resolution. */
     private static RgbImage preview(float[] x, float[] v, float sigma, Inputs in) {
         float[] clean = LatentPreview.predictedClean(x, v, sigma);
         int[] rgb = LatentPreview.rgb(LatentPacking.unpack(clean, in.latentChannels, in.h, in.w), in.h, in.w);
