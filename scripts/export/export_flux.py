@@ -30,6 +30,7 @@ has variance exp(logvar) * scalingFactor^2, i.e. log-variance logvar + 2 ln(scal
 not change the variance.
 """
 import argparse
+import gc
 import hashlib
 import inspect
 import io
@@ -499,8 +500,9 @@ def export_real(a):
     FluxTransformer2DModel, AutoencoderKL, ReduxImageEncoder = import_diffusers()
     from transformers import CLIPTextModel, CLIPTokenizerFast, SiglipVisionModel, T5EncoderModel, T5TokenizerFast
 
-    def free(*models):
-        del models
+    def free():
+        """After `del`: the next checkpoint needs the memory (a transformer alone is ~24 GB in bf16)."""
+        gc.collect()
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
 
@@ -510,30 +512,36 @@ def export_real(a):
     for key, repo in repos:
         model = FluxTransformer2DModel.from_pretrained(repo, subfolder="transformer", torch_dtype=dtype)
         comps[key] = export_transformer(exp, model, key, out, dtype, dev, k, a.gpu_provider)
-        free(model)
+        del model
+        free()
 
     vae = AutoencoderKL.from_pretrained(FLUX_FILL, subfolder="vae", torch_dtype=DTYPES[a.vae_precision])
     comps["vae_encoder"], comps["vae_decoder"] = export_vae(exp, vae, out, DTYPES[a.vae_precision], dev, k)
-    free(vae)
+    del vae
+    free()
 
     siglip = SiglipVisionModel.from_pretrained(SIGLIP, torch_dtype=torch.float32)
     comps["siglip"] = export_siglip(exp, siglip, out, torch.float32, dev, k)
-    free(siglip)
+    del siglip
+    free()
 
     redux = ReduxImageEncoder.from_pretrained(FLUX_REDUX, subfolder="image_embedder", torch_dtype=torch.float32)
     comps["redux"] = export_redux(exp, redux, out, torch.float32, dev, k)
-    free(redux)
+    del redux
+    free()
 
     tdt = DTYPES[a.t5_precision]
     t5 = T5EncoderModel.from_pretrained(FLUX_DEV, subfolder="text_encoder_2", torch_dtype=tdt)
     comps["t5"] = export_t5(exp, t5, out, tdt, dev, k, lambda path: T5TokenizerFast.from_pretrained(
         FLUX_DEV, subfolder="tokenizer_2").backend_tokenizer.save(path))
-    free(t5)
+    del t5
+    free()
 
     clip = CLIPTextModel.from_pretrained(FLUX_DEV, subfolder="text_encoder", torch_dtype=torch.float32)
     comps["clip"] = export_clip(exp, clip, out, torch.float32, dev, k, lambda path: CLIPTokenizerFast.from_pretrained(
         FLUX_DEV, subfolder="tokenizer").backend_tokenizer.save(path))
-    free(clip)
+    del clip
+    free()
 
     write_manifest(out, "flux1-redux-fill-" + a.precision + ("-dev" if a.dev else ""),
                    "FLUX.1 Fill [dev] + Redux [dev] (+ FLUX.1 [dev]) exported by scripts/export/export_flux.py "
