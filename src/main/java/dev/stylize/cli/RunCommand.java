@@ -10,6 +10,7 @@ import dev.stylize.job.Layout;
 import dev.stylize.job.Margins;
 import dev.stylize.job.Mode;
 import dev.stylize.job.ParamResolver;
+import dev.stylize.job.Posterior;
 import dev.stylize.job.ReferenceBlend;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.StylizeException;
@@ -87,6 +88,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--reference-blend", description = "concat or sum")
     String referenceBlend;
 
+    @Option(names = "--posterior", description = "VAE posterior for the masked-image and init latents: mean (default,"
+            + " as BFL) or sample (as diffusers; noise from the seed; needs a VAE encoder with a logvar output)")
+    String posterior;
+
     @Option(names = "--prompt")
     String prompt;
 
@@ -157,7 +162,8 @@ final class RunCommand implements Callable<Integer> {
         }
         return new JobParams(steps, guidance, seed, strength, reduxStrength, reduxDownsample,
                 referenceBlend == null ? null : ReferenceBlend.parse(referenceBlend),
-                layout == null ? null : Layout.parse(layout), pasteBack, previewEvery, margins);
+                layout == null ? null : Layout.parse(layout), pasteBack, previewEvery, margins,
+                posterior == null ? null : Posterior.parse(posterior));
     }
 
     private List<Reference> references(PipelineLimits limits) throws IOException {

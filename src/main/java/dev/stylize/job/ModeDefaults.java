@@ -21,6 +21,8 @@ public final class ModeDefaults {
     public static final int REDUX_DOWNSAMPLE = 1;
     public static final int PREVIEW_EVERY = 0;
     public static final int FEATHER_PX = 8;
+    /** The VAE posterior's mean, as BFL: deterministic, and what every job used before the choice existed. */
+    public static final Posterior POSTERIOR = Posterior.MEAN;
 
     private ModeDefaults() {}
 

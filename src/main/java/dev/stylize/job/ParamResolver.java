@@ -43,7 +43,8 @@ public final class ParamResolver {
         long seed = p.seed() == null ? fallbackSeed : p.seed();
         return new ResolvedParams(mode, transformer, steps, guidance, seed, strength, reduxStrength, downsample,
                 p.referenceBlend() == null ? ReferenceBlend.CONCAT : p.referenceBlend(),
-                p.layout() == null ? Layout.HORIZONTAL : p.layout(), pasteBack, previewEvery, margins);
+                p.layout() == null ? Layout.HORIZONTAL : p.layout(), pasteBack, previewEvery, margins,
+                p.posterior() == null ? ModeDefaults.POSTERIOR : p.posterior());
     }
 
     /** Checks per-reference weights and the reference count. */

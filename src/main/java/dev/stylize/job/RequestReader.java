@@ -123,7 +123,8 @@ final class RequestReader {
                 word(p, "layout", Layout.values(), "horizontal or vertical"),
                 bool(p, "pasteBack", "params.pasteBack"),
                 int32(p, "previewEvery"),
-                margins);
+                margins,
+                word(p, "posterior", Posterior.values(), "mean or sample"));
     }
 
     private static OutputSpec output(JsonNode root) {

@@ -58,6 +58,7 @@ public final class StylizePipeline {
         ModelManifest.Constants k = models.constants();
         Stopwatch clock = new Stopwatch();
         progress.onPhase(Phase.ENCODING);
+        VaeCodec.checkPosterior(models, p.posterior());
 
         CanvasPlan plan = clock.time("preprocess", () -> CanvasPlan.of(p.mode(), p.transformer(),
                 job.references().get(0).image(), job.target(), job.mask(), p.layout(), p.outpaint(), maxCanvasPixels));
@@ -75,13 +76,15 @@ public final class StylizePipeline {
         float[] init = null;
         if (p.transformer() == Transformer.FILL) {
             float[] masked = maskedImage(canvas, plan.mask());
-            float[] zc = clock.time("vae_encode", () -> VaeCodec.encode(models, masked, plan.width(), plan.height(), control));
+            float[] zc = clock.time("vae_encode", () -> VaeCodec.encode(models, masked, plan.width(), plan.height(),
+                    p.posterior(), VaeCodec.Use.MASKED_IMAGE.noiseSeed(p.seed()), control));
             cond = fillConditioning(zc, plan.mask(), k.latentChannels(), h, w, plan.width(), plan.height());
         }
         float[] sigmas = FlowSchedule.sigmas(p.steps(), tokens);
         int start = FlowSchedule.startIndex(p.steps(), p.strength());
         if (plan.initFromCanvas() && start > 0) {
-            init = clock.time("vae_encode_init", () -> VaeCodec.encode(models, canvas, plan.width(), plan.height(), control));
+            init = clock.time("vae_encode_init", () -> VaeCodec.encode(models, canvas, plan.width(), plan.height(),
+                    p.posterior(), VaeCodec.Use.INIT_IMAGE.noiseSeed(p.seed()), control));
         }
         float[] x = LatentPacking.pack(startLatent(p.seed(), sigmas[start], init, k.latentChannels() * h * w),
                 k.latentChannels(), h, w);

@@ -82,6 +82,11 @@ public final class ModelSession implements AutoCloseable {
         return simulatedGpu != null;
     }
 
+    /** True when the manifest maps this output role (an optional one such as the VAE encoder's logvar). */
+    public boolean hasOutput(String role) {
+        return outputNames.containsKey(role);
+    }
+
     public TensorDtype inputDtype(String role) {
         return TensorDtype.of(info(role).type);
     }

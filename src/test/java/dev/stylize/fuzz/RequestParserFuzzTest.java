@@ -25,7 +25,8 @@ class RequestParserFuzzTest {
         "\"prompt\"", "\"params\"", "\"output\"", "\"deadline\"", "\"bucket\"", "\"key\"", "\"weight\"", "\"prefix\"",
         "\"format\"", "\"steps\"", "\"guidance\"", "\"seed\"", "\"strength\"", "\"reduxStrength\"",
         "\"reduxDownsample\"", "\"referenceBlend\"", "\"layout\"", "\"pasteBack\"", "\"previewEvery\"",
-        "\"outpaint\"", "\"left\"", "\"right\"", "\"top\"", "\"bottom\"", "\"composite\"", "\"restyle\"",
+        "\"posterior\"", "\"mean\"", "\"sample\"", "\"outpaint\"", "\"left\"", "\"right\"", "\"top\"",
+        "\"bottom\"", "\"composite\"", "\"restyle\"",
         "\"variation\"", "\"inpaint\"", "\"outpaint\"", "\"concat\"", "\"sum\"", "\"horizontal\"", "\"vertical\"",
         "\"png\"", "\"jpeg\"", "\"webp\"", "null", "true", "false", "1e400", "-0", "1.0", "9223372036854775808",
         "\"2026-01-01T00:00:00Z\"", "\"..\"", "\"/\""})

@@ -210,6 +210,10 @@ class RequestContractTest {
                 "params.seed must be in [-9223372036854775808, 9223372036854775807], got 9223372036854775808"));
         t.add(param("referenceBlend", "\"mix\"", ErrorCode.PARAM_OUT_OF_RANGE,
                 "params.referenceBlend must be concat or sum, got 'mix'"));
+        t.add(param("posterior", "\"median\"", ErrorCode.PARAM_OUT_OF_RANGE,
+                "params.posterior must be mean or sample, got 'median'"));
+        t.add(param("posterior", "\"SAMPLE\"", ErrorCode.PARAM_OUT_OF_RANGE, "params.posterior must be"));
+        t.add(param("posterior", "0", ErrorCode.INVALID_JSON, "params.posterior must be a string, got a number"));
         t.add(param("layout", "\"diagonal\"", ErrorCode.PARAM_OUT_OF_RANGE,
                 "params.layout must be horizontal or vertical, got 'diagonal'"));
         t.add(param("layout", "\"HORIZONTAL\"", ErrorCode.PARAM_OUT_OF_RANGE, "params.layout must be"));
@@ -394,7 +398,7 @@ class RequestContractTest {
                   "prompt": "a watercolour living room",
                   "params": {"steps": 28, "guidance": 30, "seed": 42, "strength": 1.0, "reduxStrength": 0.8,
                              "reduxDownsample": 3, "referenceBlend": "concat", "layout": "horizontal",
-                             "pasteBack": true, "previewEvery": 4,
+                             "pasteBack": true, "previewEvery": 4, "posterior": "mean",
                              "outpaint": {"left": 0, "right": 256, "top": 0, "bottom": 0}},
                   "output": {"bucket": "outputs", "prefix": "stylize/2026/", "format": "jpeg"},
                   "deadline": "2026-01-01T00:00:00Z"

@@ -50,6 +50,7 @@ class SchemaConsistencyTest {
         JsonNode p = REQUEST.at("/properties/params/properties");
         assertEquals(lower(ReferenceBlend.values()), words(p.at("/referenceBlend/enum")));
         assertEquals(lower(Layout.values()), words(p.at("/layout/enum")));
+        assertEquals(lower(Posterior.values()), words(p.at("/posterior/enum")));
         assertEquals(lower(OutputFormat.values()), words(REQUEST.at("/properties/output/properties/format/enum")));
         assertEquals(names(Phase.values()), words(PROGRESS.at("/properties/phase/enum")));
         assertEquals(names(Phase.values()), words(RESULT.at("/properties/timings/propertyNames/enum")));
