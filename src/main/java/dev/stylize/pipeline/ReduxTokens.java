@@ -11,8 +11,10 @@ import java.util.List;
  * <p>The community recipes are compositions of these steps, for example ComfyUI
  * {@code StyleModelApply multiply}: {@code appendToText(text, scale(R, s))}; AdvancedRefluxControl
  * with a mask: {@code keep(downsample(R·mask, k), downsampleMask(patchMask(m), k))} then
- * {@code scale(·, weight²)}; diffusers with K references: {@code sum} of the per-reference scaled
- * {@code appendToText} sequences; ComfyUI chained nodes: {@code concat}.
+ * {@code scale(·, weight²)}; diffusers {@code FluxPriorReduxPipeline} with K references: {@code sum}
+ * of the per-reference {@code scale(appendToText(T5, R_k), prompt_embeds_scale[k])} sequences (the text
+ * part included, {@code referenceBlend sum_conditioning}); ComfyUI chained nodes: {@code concat}. The
+ * blends themselves are {@link ReferenceConditioning}'s.
  */
 public final class ReduxTokens {
     /** SigLIP so400m/14 at 384 px: 27 patches per side. */
@@ -21,8 +23,8 @@ public final class ReduxTokens {
     private ReduxTokens() {}
 
     /**
-     * Multiplies every value by s (ComfyUI {@code multiply} strength, diffusers
-     * {@code prompt_embeds_scale}, AdvancedRefluxControl {@code weight²}).
+     * Multiplies every value by s (ComfyUI {@code multiply} strength, AdvancedRefluxControl
+     * {@code weight²}; on a whole [T5 | Redux] sequence, diffusers {@code prompt_embeds_scale}).
      *
      * @return new array of the same shape
      */
@@ -175,8 +177,9 @@ public final class ReduxTokens {
     }
 
     /**
-     * Element-wise sum over references (diffusers {@code FluxPriorReduxPipeline} with K images, §2.6:
-     * each full sequence S_k is scaled, then {@code Σ_k S_k}). Summed in float32, in list order.
+     * Element-wise sum of equally shaped arrays, in float32, in list order: of the Redux tokens alone
+     * ({@code referenceBlend sum}), or of whole per-reference sequences and pooled vectors (diffusers'
+     * {@code Σ_k S_k}, §2.6, {@code referenceBlend sum_conditioning}).
      *
      * @param perReference at least one (count, width) array, all the same length
      * @return new (count, width)

@@ -66,9 +66,10 @@ public final class StylizePipeline {
         int w = plan.width() / k.vaeScaleFactor();
         int tokens = (h / 2) * (w / 2);
 
-        float[] redux = clock.time("redux", () -> ReduxEncoder.encode(models, job.references(), p, control, cache));
+        var redux = clock.time("redux", () -> ReduxEncoder.encode(models, job.references(), p, control, cache));
         TextEncoder.Embeddings text = clock.time("text", () -> TextEncoder.encode(models, job.prompt(), control, cache));
-        float[] txt = ReduxTokens.appendToText(text.sequence(), redux);
+        var conditioning = ReferenceConditioning.of(text, redux, job.references(), p, k);
+        float[] txt = conditioning.sequence();
         int textRows = txt.length / k.textWidth();
 
         float[] canvas = plan.canvas().toChwFloat();
@@ -92,7 +93,7 @@ public final class StylizePipeline {
         progress.onPhase(Phase.DENOISING);
         Component component = p.transformer() == Transformer.DEV ? Component.DEV_TRANSFORMER : Component.FILL_TRANSFORMER;
         Denoiser.Inputs inputs = new Denoiser.Inputs(x, cond, k.latentChannels(), h, w, txt,
-                textRows, k.textWidth(), text.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
+                textRows, k.textWidth(), conditioning.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
         float[] latent = clock.time("denoise",
                 () -> Denoiser.run(models.session(component), inputs, control, progress, timer));
 

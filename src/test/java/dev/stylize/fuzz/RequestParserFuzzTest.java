@@ -27,7 +27,8 @@ class RequestParserFuzzTest {
         "\"reduxDownsample\"", "\"referenceBlend\"", "\"layout\"", "\"pasteBack\"", "\"previewEvery\"",
         "\"posterior\"", "\"mean\"", "\"sample\"", "\"outpaint\"", "\"left\"", "\"right\"", "\"top\"",
         "\"bottom\"", "\"composite\"", "\"restyle\"",
-        "\"variation\"", "\"inpaint\"", "\"outpaint\"", "\"concat\"", "\"sum\"", "\"horizontal\"", "\"vertical\"",
+        "\"variation\"", "\"inpaint\"", "\"outpaint\"", "\"concat\"", "\"sum\"", "\"sum_conditioning\"", "\"promptEmbedsScale\"",
+        "\"pooledPromptEmbedsScale\"", "\"horizontal\"", "\"vertical\"",
         "\"png\"", "\"jpeg\"", "\"webp\"", "null", "true", "false", "1e400", "-0", "1.0", "9223372036854775808",
         "\"2026-01-01T00:00:00Z\"", "\"..\"", "\"/\""})
     void parseRequest(byte[] json) {

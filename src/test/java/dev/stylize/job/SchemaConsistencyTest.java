@@ -27,6 +27,10 @@ class SchemaConsistencyTest {
         assertEquals(0.0, p.at("/strength/exclusiveMinimum").asDouble());
         assertEquals(ParamResolver.MAX_MARGIN, REQUEST.at("/$defs/margin/maximum").asInt());
         assertEquals(ParamResolver.MAX_WEIGHT, REQUEST.at("/$defs/referenceRef/properties/weight/maximum").asDouble());
+        assertEquals(ParamResolver.MAX_EMBEDS_SCALE,
+                REQUEST.at("/$defs/referenceRef/properties/promptEmbedsScale/maximum").asDouble());
+        assertEquals(ParamResolver.MAX_EMBEDS_SCALE,
+                REQUEST.at("/$defs/referenceRef/properties/pooledPromptEmbedsScale/maximum").asDouble());
         assertEquals(ParamResolver.MAX_REFERENCES, REQUEST.at("/properties/reference/maxItems").asInt());
         assertEquals(RequestValidator.MAX_PROMPT_CODE_POINTS, REQUEST.at("/properties/prompt/maxLength").asInt());
         assertEquals(Long.MIN_VALUE, p.at("/seed/minimum").asLong());
