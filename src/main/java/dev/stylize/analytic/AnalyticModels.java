@@ -31,9 +31,11 @@ public final class AnalyticModels {
      * @param productionCosts   every component also burns CPU in proportion to the real component's
      *                          cost, and the manifest carries production providers and the modelled
      *                          cost ({@link CostModel}, docs/cost-model.md); values unchanged
+     * @param vaeLogvar         the VAE encoder also outputs the posterior log-variance ({@code logvar},
+     *                          {@link #vaeLogvarOffset}); without it, only {@code posterior: mean} works
      */
     public record Options(String id, Precision precision, boolean textEncoders, boolean devTransformer,
-                          int slowMatmulSize, int slowMatmulRepeats, boolean productionCosts) {
+                          int slowMatmulSize, int slowMatmulRepeats, boolean productionCosts, boolean vaeLogvar) {
 
         public Options {
             if (id == null || id.isBlank()) {
@@ -49,7 +51,7 @@ public final class AnalyticModels {
 
         /** "analytic-f32": float32, with text encoders and the dev transformer, not slow. */
         public static Options defaults() {
-            return new Options("analytic-f32", Precision.FLOAT32, true, true, 0, 0, false);
+            return new Options("analytic-f32", Precision.FLOAT32, true, true, 0, 0, false, true);
         }
 
         /** "analytic-f16": {@link #defaults()} with float16 boundaries (FLOAT16_MIXED). */
@@ -64,28 +66,36 @@ public final class AnalyticModels {
 
         public Options withId(String newId) {
             return new Options(newId, precision, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats,
-                    productionCosts);
+                    productionCosts, vaeLogvar);
         }
 
         public Options withPrecision(Precision p) {
             return new Options(id, p, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats,
-                    productionCosts);
+                    productionCosts, vaeLogvar);
         }
 
         public Options withTextEncoders(boolean on) {
-            return new Options(id, precision, on, devTransformer, slowMatmulSize, slowMatmulRepeats, productionCosts);
+            return new Options(id, precision, on, devTransformer, slowMatmulSize, slowMatmulRepeats, productionCosts,
+                    vaeLogvar);
         }
 
         public Options withDevTransformer(boolean on) {
-            return new Options(id, precision, textEncoders, on, slowMatmulSize, slowMatmulRepeats, productionCosts);
+            return new Options(id, precision, textEncoders, on, slowMatmulSize, slowMatmulRepeats, productionCosts,
+                    vaeLogvar);
         }
 
         public Options withSlowMatmul(int size, int repeats) {
-            return new Options(id, precision, textEncoders, devTransformer, size, repeats, productionCosts);
+            return new Options(id, precision, textEncoders, devTransformer, size, repeats, productionCosts, vaeLogvar);
         }
 
         public Options withProductionCosts(boolean on) {
-            return new Options(id, precision, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats, on);
+            return new Options(id, precision, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats, on,
+                    vaeLogvar);
+        }
+
+        public Options withVaeLogvar(boolean on) {
+            return new Options(id, precision, textEncoders, devTransformer, slowMatmulSize, slowMatmulRepeats,
+                    productionCosts, on);
         }
     }
 
@@ -132,6 +142,15 @@ public final class AnalyticModels {
     }
 
     /**
+     * VAE encoder log-variance offset l_k = −3 + 0.1·k (−3 … −1.5): the raw posterior's
+     * {@code logvar_k = u_k + l_k} (u_k the pre-affine value), so σ_k = exp(logvar_k / 2) lies in
+     * [0.13, 0.78] and depends on the image.
+     */
+    public static float vaeLogvarOffset(int k) {
+        return (float) (-3.0 + 0.1 * k);
+    }
+
+    /**
      * Entry of the T5 and CLIP embedding tables: 0 for channel &lt; 6 (never mistaken for Redux
      * colour/position/flag), else 0.01·(id+1) + 0.0001·channel (distinct, non-zero rows).
      */
@@ -169,7 +188,7 @@ public final class AnalyticModels {
             manifest.graph(Component.CLIP, TextGraphs.clip(f16),
                     WordLevelTokenizerJson.render(WordLevelTokenizerJson.CLIP, TextGraphs.CLIP_LENGTH));
         }
-        manifest.graph(Component.VAE_ENCODER, VaeGraphs.encoder(f16));
+        manifest.graph(Component.VAE_ENCODER, VaeGraphs.encoder(f16, options.vaeLogvar()));
         manifest.graph(Component.VAE_DECODER, VaeGraphs.decoder(f16));
         manifest.graph(Component.FILL_TRANSFORMER, TransformerGraphs.fill(f16, slow));
         if (options.devTransformer()) {

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  */
 public final class BundledModels {
     /** Bump when the generator's output changes, so caches regenerate. */
-    static final String GENERATION = "analytic-f32-v1";
+    static final String GENERATION = "analytic-f32-v2";
 
     private BundledModels() {}
 

@@ -18,7 +18,9 @@ import java.util.List;
  *   <li>k = 12 + col: mean colour of the whole 8×8 patch.
  *   <li>k = 15: constant 1.
  * </ul>
- * then z_k = a_k·u_k + b_k ({@link AnalyticModels#vaeA(int)}, {@link AnalyticModels#vaeB(int)}).
+ * then z_k = a_k·u_k + b_k ({@link AnalyticModels#vaeA(int)}, {@link AnalyticModels#vaeB(int)}), the
+ * raw posterior mean, and optionally {@code logvar_k = u_k + l_k} ({@link AnalyticModels#vaeLogvarOffset}),
+ * the raw posterior log-variance.
  * The decoder inverts the affine on k &lt; 12 and uses DepthToSpace in DCR mode, which is the exact
  * inverse of SpaceToDepth, then nearest ×4 upsampling.
  */
@@ -26,7 +28,8 @@ final class VaeGraphs {
 
     private VaeGraphs() {}
 
-    static OnnxMl.ModelProto encoder(boolean float16Io) {
+    /** @param logvar also output {@code logvar} (B,16,h,w) */
+    static OnnxMl.ModelProto encoder(boolean float16Io, boolean logvar) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_vae_encoder", float16Io);
         String images = g.floatInput("images", "batch", 3, "height", "width");
         String blocks = g.op("AveragePool", List.of(images), ints("kernel_shape", 4, 4), ints("strides", 4, 4));
@@ -37,8 +40,17 @@ final class VaeGraphs {
         String z = g.add(g.mul(u, g.floats(affine(true, 16), 1, 16, 1, 1)),
                 g.floats(affine(false, 16), 1, 16, 1, 1));
         g.floatOutput("latent", z, "batch", 16, "latent_height", "latent_width");
+        if (logvar) {
+            float[] offsets = new float[16];
+            for (int k = 0; k < 16; k++) {
+                offsets[k] = AnalyticModels.vaeLogvarOffset(k);
+            }
+            g.floatOutput("logvar", g.add(u, g.floats(offsets, 1, 16, 1, 1)), "batch", 16, "latent_height",
+                    "latent_width");
+        }
         return g.build("Analytic VAE encoder: z_k = a_k*u_k + b_k, u = [4x4 quadrant colours (3q+col), "
-                + "8x8 patch colour, 1]. Posterior mean, un-normalized.");
+                + "8x8 patch colour, 1]. Posterior mean, un-normalized."
+                + (logvar ? " logvar_k = u_k + l_k, l_k = -3 + 0.1k: raw posterior log-variance." : ""));
     }
 
     static OnnxMl.ModelProto decoder(boolean float16Io) {

@@ -55,6 +55,10 @@ final class ModelsCommand implements Runnable {
         @Option(names = "--no-dev", description = "Leave out the dev (64-channel) transformer.")
         boolean noDev;
 
+        @Option(names = "--no-vae-logvar",
+                description = "VAE encoder without the logvar output (only posterior 'mean' works then).")
+        boolean noVaeLogvar;
+
         @Option(names = "--slow-size", defaultValue = "0", description = "Side of the extra matrix per step (0 = fast).")
         int slowSize;
 
@@ -73,7 +77,7 @@ final class ModelsCommand implements Runnable {
             String id = (costs ? "analytic-production-costs" : "analytic") + (f16 ? "-f16" : costs ? "" : "-f32");
             AnalyticModels.Options o = new AnalyticModels.Options(id,
                     f16 ? AnalyticModels.Precision.FLOAT16_MIXED : AnalyticModels.Precision.FLOAT32,
-                    !noText, !noDev, slowSize, slowRepeats, costs);
+                    !noText, !noDev, slowSize, slowRepeats, costs, !noVaeLogvar);
             ModelManifest m = AnalyticModels.write(out, o);
             System.out.println("wrote model set '" + m.id() + "' (" + m.components().keySet() + ") to " + out);
             if (costs) {

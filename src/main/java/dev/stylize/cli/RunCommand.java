@@ -9,7 +9,9 @@ import dev.stylize.job.JobParams;
 import dev.stylize.job.Layout;
 import dev.stylize.job.Margins;
 import dev.stylize.job.Mode;
+import dev.stylize.job.ModeDefaults;
 import dev.stylize.job.ParamResolver;
+import dev.stylize.job.Posterior;
 import dev.stylize.job.ReferenceBlend;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.StylizeException;
@@ -51,6 +53,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--reference-weight", description = "Weight per reference, in --reference order (default 1).")
     List<Double> referenceWeights = new ArrayList<>();
 
+    @Option(names = "--reference-prompt-embeds-scale", description = "Per reference, in --reference order"
+            + " (default 1): multiplies its whole [T5 | Redux] sequence before the sum; needs --reference-blend"
+            + " sum_conditioning (diffusers prompt_embeds_scale).")
+    List<Double> referencePromptEmbedsScales = new ArrayList<>();
+
+    @Option(names = "--reference-pooled-prompt-embeds-scale", description = "Per reference, in --reference order"
+            + " (default 1): multiplies its copy of the pooled CLIP vector before the sum; needs --reference-blend"
+            + " sum_conditioning (diffusers pooled_prompt_embeds_scale).")
+    List<Double> referencePooledPromptEmbedsScales = new ArrayList<>();
+
     @Option(names = "--reference-mask", description = "Mask per reference, in --reference order ('-' for none).")
     List<String> referenceMasks = new ArrayList<>();
 
@@ -78,14 +90,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--strength", description = "img2img strength in (0,1].")
     Double strength;
 
-    @Option(names = "--redux-strength", description = "Multiplies every Redux token.")
+    @Option(names = "--redux-strength", description = "Multiplies every Redux token (ComfyUI style strength).")
     Double reduxStrength;
 
     @Option(names = "--redux-downsample", description = "Average the 27x27 Redux grid to floor(27/k)^2 tokens.")
     Integer reduxDownsample;
 
-    @Option(names = "--reference-blend", description = "concat or sum")
+    @Option(names = "--reference-blend", description = "concat (ComfyUI chaining, default), sum (Redux tokens"
+            + " summed, text once) or sum_conditioning (diffusers FluxPriorReduxPipeline: whole sequences and"
+            + " pooled vectors scaled per reference, then summed)")
     String referenceBlend;
+
+    @Option(names = "--posterior", description = "VAE posterior for the masked-image and init latents: mean (default,"
+            + " as BFL) or sample (as diffusers; noise from the seed; needs a VAE encoder with a logvar output)")
+    String posterior;
 
     @Option(names = "--prompt")
     String prompt;
@@ -157,7 +175,8 @@ final class RunCommand implements Callable<Integer> {
         }
         return new JobParams(steps, guidance, seed, strength, reduxStrength, reduxDownsample,
                 referenceBlend == null ? null : ReferenceBlend.parse(referenceBlend),
-                layout == null ? null : Layout.parse(layout), pasteBack, previewEvery, margins);
+                layout == null ? null : Layout.parse(layout), pasteBack, previewEvery, margins,
+                posterior == null ? null : Posterior.parse(posterior));
     }
 
     private List<Reference> references(PipelineLimits limits) throws IOException {
@@ -166,13 +185,29 @@ final class RunCommand implements Callable<Integer> {
             weights.add(i < referenceWeights.size() ? referenceWeights.get(i) : 1.0);
         }
         ParamResolver.checkReferences(weights);
+        ParamResolver.checkEmbedsScales(perReference(referencePromptEmbedsScales),
+                perReference(referencePooledPromptEmbedsScales),
+                referenceBlend == null ? null : ReferenceBlend.parse(referenceBlend));
         List<Reference> refs = new ArrayList<>();
         for (int i = 0; i < references.size(); i++) {
             String maskArg = i < referenceMasks.size() ? referenceMasks.get(i) : "-";
             RgbImage refMask = maskArg.equals("-") ? null : read(Path.of(maskArg), limits);
-            refs.add(new Reference(read(references.get(i), limits), weights.get(i), refMask));
+            Reference ref = new Reference(read(references.get(i), limits), weights.get(i), refMask);
+            Double prompt = perReference(referencePromptEmbedsScales).get(i);
+            Double pooled = perReference(referencePooledPromptEmbedsScales).get(i);
+            refs.add(ref.withEmbedsScales(prompt == null ? ModeDefaults.PROMPT_EMBEDS_SCALE : prompt,
+                    pooled == null ? ModeDefaults.POOLED_PROMPT_EMBEDS_SCALE : pooled));
         }
         return refs;
+    }
+
+    /** One value per --reference: the given ones in order, null (default) for the rest. */
+    private List<Double> perReference(List<Double> given) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < references.size(); i++) {
+            out.add(i < given.size() ? given.get(i) : null);
+        }
+        return out;
     }
 
     private RgbImage targetImage(Mode m, PipelineLimits limits) throws IOException {

@@ -36,7 +36,7 @@ import java.util.Optional;
  *
  * <p>Reading ignores unknown properties, rejects duplicate keys, trailing content and type coercions ("28"
  * is not a number, 28.5 is not an integer, 5 is not a string). Writing omits nulls, writes instants as
- * ISO-8601 strings, mode/referenceBlend/layout/format in lowercase and phase/status in uppercase.
+ * ISO-8601 strings, mode/referenceBlend/layout/format/posterior in lowercase and phase/status in uppercase.
  *
  * <p>Every failure is a {@link StylizeException}: INVALID_JSON (with the line/column or the field path),
  * SCHEMA_VERSION_UNSUPPORTED, or for requests any code of {@link RequestValidator}.
@@ -166,6 +166,7 @@ public final class JobJson {
         lowercaseEnum(lowercase, ReferenceBlend.class);
         lowercaseEnum(lowercase, Layout.class);
         lowercaseEnum(lowercase, OutputFormat.class);
+        lowercaseEnum(lowercase, Posterior.class);
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .addModule(lowercase)

@@ -15,9 +15,18 @@ public record JobParams(
         Layout layout,
         Boolean pasteBack,
         Integer previewEvery,
-        Margins outpaint) {
+        Margins outpaint,
+        Posterior posterior) {
+
+    /** Without {@code posterior} (its default, {@link ModeDefaults#POSTERIOR}). */
+    public JobParams(Integer steps, Double guidance, Long seed, Double strength, Double reduxStrength,
+            Integer reduxDownsample, ReferenceBlend referenceBlend, Layout layout, Boolean pasteBack,
+            Integer previewEvery, Margins outpaint) {
+        this(steps, guidance, seed, strength, reduxStrength, reduxDownsample, referenceBlend, layout, pasteBack,
+                previewEvery, outpaint, null);
+    }
 
     public static JobParams defaults() {
-        return new JobParams(null, null, null, null, null, null, null, null, null, null, null);
+        return new JobParams(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

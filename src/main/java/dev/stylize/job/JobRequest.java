@@ -72,11 +72,17 @@ public record JobRequest(
     public record ObjectRef(String bucket, String key) {}
 
     /**
-     * A reference image with its weight (null = 1.0) and an optional mask restricting which of its Redux
-     * tokens are kept.
+     * A reference image with its weight (null = 1.0), an optional mask restricting which of its Redux
+     * tokens are kept, and its diffusers whole-sequence scales (null = {@link ModeDefaults}'s; only with
+     * {@code referenceBlend sum_conditioning}).
      */
-    public record ReferenceRef(String bucket, String key, Double weight, ObjectRef mask) {
+    public record ReferenceRef(String bucket, String key, Double weight, ObjectRef mask, Double promptEmbedsScale,
+            Double pooledPromptEmbedsScale) {
         public static final double DEFAULT_WEIGHT = 1.0;
+
+        public ReferenceRef(String bucket, String key, Double weight, ObjectRef mask) {
+            this(bucket, key, weight, mask, null, null);
+        }
 
         public ObjectRef image() {
             return new ObjectRef(bucket, key);
@@ -84,6 +90,14 @@ public record JobRequest(
 
         public double weightOrDefault() {
             return weight == null ? DEFAULT_WEIGHT : weight;
+        }
+
+        public double promptEmbedsScaleOrDefault() {
+            return promptEmbedsScale == null ? ModeDefaults.PROMPT_EMBEDS_SCALE : promptEmbedsScale;
+        }
+
+        public double pooledPromptEmbedsScaleOrDefault() {
+            return pooledPromptEmbedsScale == null ? ModeDefaults.POOLED_PROMPT_EMBEDS_SCALE : pooledPromptEmbedsScale;
         }
     }
 

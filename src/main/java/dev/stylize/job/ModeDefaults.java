@@ -21,6 +21,12 @@ public final class ModeDefaults {
     public static final int REDUX_DOWNSAMPLE = 1;
     public static final int PREVIEW_EVERY = 0;
     public static final int FEATHER_PX = 8;
+    public static final ReferenceBlend REFERENCE_BLEND = ReferenceBlend.CONCAT;
+    /** Per reference, diffusers' {@code prompt_embeds_scale} and {@code pooled_prompt_embeds_scale} defaults. */
+    public static final double PROMPT_EMBEDS_SCALE = 1.0;
+    public static final double POOLED_PROMPT_EMBEDS_SCALE = 1.0;
+    /** The VAE posterior's mean, as BFL: deterministic, and what every job used before the choice existed. */
+    public static final Posterior POSTERIOR = Posterior.MEAN;
 
     private ModeDefaults() {}
 

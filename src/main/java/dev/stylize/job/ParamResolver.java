@@ -10,6 +10,8 @@ public final class ParamResolver {
     /** ⌊27/k⌋ must stay ≥ 1 token per side; 9 leaves a 3×3 grid (ComfyUI Redux nodes stop there too). */
     public static final int MAX_REDUX_DOWNSAMPLE = 9;
     public static final double MAX_WEIGHT = 10;
+    /** Per reference {@code promptEmbedsScale} and {@code pooledPromptEmbedsScale}: [0, this]. */
+    public static final double MAX_EMBEDS_SCALE = 10;
     public static final int MAX_REFERENCES = 4;
     public static final int MAX_MARGIN = 4096;
 
@@ -43,8 +45,9 @@ public final class ParamResolver {
         boolean pasteBack = p.pasteBack() == null ? ModeDefaults.pasteBack(mode) : p.pasteBack();
         long seed = p.seed() == null ? fallbackSeed : p.seed();
         return new ResolvedParams(mode, transformer, steps, guidance, seed, strength, reduxStrength, downsample,
-                p.referenceBlend() == null ? ReferenceBlend.CONCAT : p.referenceBlend(),
-                p.layout() == null ? Layout.HORIZONTAL : p.layout(), pasteBack, previewEvery, margins);
+                p.referenceBlend() == null ? ModeDefaults.REFERENCE_BLEND : p.referenceBlend(),
+                p.layout() == null ? Layout.HORIZONTAL : p.layout(), pasteBack, previewEvery, margins,
+                p.posterior() == null ? ModeDefaults.POSTERIOR : p.posterior());
     }
 
     /** Checks per-reference weights and the reference count. */
@@ -58,6 +61,40 @@ public final class ParamResolver {
         for (int i = 0; i < weights.size(); i++) {
             range("reference[" + i + "].weight", weights.get(i), 0, MAX_WEIGHT);
         }
+    }
+
+    /**
+     * Checks the per-reference whole-sequence scales (null = default): each in [0, MAX_EMBEDS_SCALE], and
+     * any value but the default only with {@link ReferenceBlend#SUM_CONDITIONING}, the one blend whose
+     * per-reference sequences include the text part they scale.
+     *
+     * @param blend the request's blend, null = default
+     */
+    public static void checkEmbedsScales(List<Double> promptScales, List<Double> pooledScales, ReferenceBlend blend) {
+        ReferenceBlend b = blend == null ? ModeDefaults.REFERENCE_BLEND : blend;
+        for (int i = 0; i < promptScales.size(); i++) {
+            checkEmbedsScale("reference[" + i + "].promptEmbedsScale", promptScales.get(i),
+                    ModeDefaults.PROMPT_EMBEDS_SCALE, b);
+        }
+        for (int i = 0; i < pooledScales.size(); i++) {
+            checkEmbedsScale("reference[" + i + "].pooledPromptEmbedsScale", pooledScales.get(i),
+                    ModeDefaults.POOLED_PROMPT_EMBEDS_SCALE, b);
+        }
+    }
+
+    private static void checkEmbedsScale(String name, Double v, double dflt, ReferenceBlend blend) {
+        if (v == null) {
+            return;
+        }
+        range(name, v, 0, MAX_EMBEDS_SCALE);
+        if (v != dflt && blend != ReferenceBlend.SUM_CONDITIONING) {
+            throw out(name + " " + fmt(v) + " needs params.referenceBlend sum_conditioning (" + wire(blend)
+                    + " keeps the text part once, unscaled), got " + wire(blend));
+        }
+    }
+
+    private static String wire(ReferenceBlend b) {
+        return b.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static <T> T orDefault(T v, T d) {

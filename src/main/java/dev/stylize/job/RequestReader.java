@@ -94,7 +94,9 @@ final class RequestReader {
                 throw typeError(path, "an object", r);
             }
             refs.add(new ReferenceRef(string(r, "bucket", path + ".bucket"), string(r, "key", path + ".key"),
-                    number(r, "weight", path + ".weight"), objectRef(r, "mask", path + ".mask")));
+                    number(r, "weight", path + ".weight"), objectRef(r, "mask", path + ".mask"),
+                    number(r, "promptEmbedsScale", path + ".promptEmbedsScale"),
+                    number(r, "pooledPromptEmbedsScale", path + ".pooledPromptEmbedsScale")));
         }
         return refs;
     }
@@ -119,11 +121,12 @@ final class RequestReader {
                 number(p, "strength", "params.strength"),
                 number(p, "reduxStrength", "params.reduxStrength"),
                 int32(p, "reduxDownsample"),
-                word(p, "referenceBlend", ReferenceBlend.values(), "concat or sum"),
+                word(p, "referenceBlend", ReferenceBlend.values(), "concat, sum or sum_conditioning"),
                 word(p, "layout", Layout.values(), "horizontal or vertical"),
                 bool(p, "pasteBack", "params.pasteBack"),
                 int32(p, "previewEvery"),
-                margins);
+                margins,
+                word(p, "posterior", Posterior.values(), "mean or sample"));
     }
 
     private static OutputSpec output(JsonNode root) {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *   <li>INVALID_REQUEST: a missing or blank required field, a bad jobId, an output prefix that is absolute or
  *       contains "..", a target in variation mode or a missing one in the others, a missing inpaint mask or a
  *       mask in a mode that does not use one, an oversized prompt;</li>
- *   <li>PARAM_OUT_OF_RANGE: parameters, reference count and weights (ParamResolver's ranges);</li>
+ *   <li>PARAM_OUT_OF_RANGE: parameters, reference count, weights and whole-sequence scales (ParamResolver's
+ *       ranges; a scale other than 1 needs referenceBlend sum_conditioning);</li>
  * </ul>
  */
 public final class RequestValidator {
@@ -70,6 +71,9 @@ public final class RequestValidator {
             }
         }
         checkParams(mode, r.jobParams());
+        ParamResolver.checkEmbedsScales(r.reference().stream().map(ReferenceRef::promptEmbedsScale).toList(),
+                r.reference().stream().map(ReferenceRef::pooledPromptEmbedsScale).toList(),
+                r.jobParams().referenceBlend());
         checkOutput(r.output());
     }
 

@@ -14,4 +14,5 @@ public record ResolvedParams(
         Layout layout,
         boolean pasteBack,
         int previewEvery,
-        Margins outpaint) {}
+        Margins outpaint,
+        Posterior posterior) {}

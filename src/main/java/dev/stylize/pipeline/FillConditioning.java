@@ -1,5 +1,6 @@
 package dev.stylize.pipeline;
 
+import dev.stylize.job.Posterior;
 import dev.stylize.runtime.ModelSet;
 import dev.stylize.runtime.RunControl;
 
@@ -15,11 +16,12 @@ final class FillConditioning {
     private FillConditioning() {}
 
     /** The conditioning of every image token, (tokens × (4·C + 256)). */
-    static float[] encode(ModelSet models, CanvasPlan plan, float[] canvasChw, RunControl control) {
+    static float[] encode(ModelSet models, CanvasPlan plan, float[] canvasChw, Posterior posterior, long noiseSeed,
+            RunControl control) {
         int channels = models.constants().latentChannels();
         int scale = models.constants().vaeScaleFactor();
         float[] masked = maskedImage(canvasChw, plan.mask());
-        float[] latent = VaeCodec.encode(models, masked, plan.width(), plan.height(), control);
+        float[] latent = VaeCodec.encode(models, masked, plan.width(), plan.height(), posterior, noiseSeed, control);
         return pack(latent, plan.mask(), channels, plan.height() / scale, plan.width() / scale, plan.width(),
                 plan.height());
     }

@@ -19,7 +19,8 @@ import java.security.NoSuchAlgorithmException;
  *   <li>Each z is rounded to float32. An odd count drops the last sine.
  * </ol>
  *
- * Sample k therefore does not depend on {@code count}: a longer draw extends a shorter one.
+ * Sample k therefore does not depend on {@code count}: a longer draw extends a shorter one. Noise
+ * other than x_T (the VAE posterior sample) is drawn the same way from a {@link #streamSeed}.
  * {@code java.util.Random} and {@code SplittableRandom} are deliberately not used — their streams
  * are implementation details of the JDK.
  */
@@ -47,6 +48,17 @@ public final class GaussianNoise {
             }
         }
         return noise;
+    }
+
+    /**
+     * The seed of a named noise stream of a job, so that noise drawn for another purpose than x_T is
+     * not x_T's (nor another stream's) values again: the first 8 bytes, read big-endian, of SHA-256 of
+     * the UTF-8 string {@code stream + ":" + seed} (seed in decimal, e.g. {@code "vae-posterior/masked-image:42"}).
+     */
+    public static long streamSeed(long seed, String stream) {
+        Shapes.require(stream != null && !stream.isEmpty(), "stream must not be empty");
+        byte[] digest = sha256().digest((stream + ":" + seed).getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(digest, 0, Long.BYTES).getLong();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.stylize.pipeline;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,13 +12,13 @@ import java.util.Map;
 public final class PreparedJob {
     final StylizeRequest job;
     final CanvasPlan plan;
-    /** Null when the reference encoders run on the accelerator (then in {@code generate}). */
-    final float[] reduxTokens;
+    /** Per reference; null when the reference encoders run on the accelerator (then in {@code generate}). */
+    final List<float[]> reduxTokens;
     /** Null when a text encoder runs on the accelerator. */
     final TextEncoder.Embeddings text;
     final StylizePipeline.Stopwatch clock;
 
-    PreparedJob(StylizeRequest job, CanvasPlan plan, float[] reduxTokens, TextEncoder.Embeddings text,
+    PreparedJob(StylizeRequest job, CanvasPlan plan, List<float[]> reduxTokens, TextEncoder.Embeddings text,
             StylizePipeline.Stopwatch clock) {
         this.job = job;
         this.plan = plan;

@@ -2,7 +2,6 @@ package dev.stylize.pipeline;
 
 import dev.stylize.imaging.MaskReader;
 import dev.stylize.job.ErrorCode;
-import dev.stylize.job.ReferenceBlend;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.Component;
@@ -16,17 +15,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Redux style tokens (spec §2): SigLIP → projector per reference, then the content-leakage
+ * Redux style tokens (docs/pipeline.md#redux-tokens): SigLIP → projector per reference, then the content-leakage
  * controls, in this order per reference: down-sample the 27×27 grid by k (area bins), keep only
  * the tokens whose patch touches the reference mask (after down-sampling, a bin is kept if any of
- * its patches is), multiply by the reference weight; then blend the references (concat or sum) and
- * multiply everything by reduxStrength.
+ * its patches is), multiply by the reference weight. {@link ReferenceConditioning} blends them.
  */
 final class ReduxEncoder {
     private ReduxEncoder() {}
 
-    /** Returns (count × textWidth) tokens. */
-    static float[] encode(ModelSet models, List<Reference> references, ResolvedParams p, RunControl control,
+    /** Returns each reference's (count_i × textWidth) tokens, in reference order. */
+    static List<float[]> encode(ModelSet models, List<Reference> references, ResolvedParams p, RunControl control,
             EncoderCache cache) {
         ModelManifest.Constants k = models.constants();
         List<float[]> perReference = new ArrayList<>();
@@ -46,20 +44,7 @@ final class ReduxEncoder {
             }
             perReference.add(ReduxTokens.scale(tokens, (float) ref.weight()));
         }
-        float[] blended;
-        if (p.referenceBlend() == ReferenceBlend.SUM) {
-            int len = perReference.get(0).length;
-            for (float[] t : perReference) {
-                if (t.length != len) {
-                    throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE,
-                            "referenceBlend=sum needs the same token count per reference; reference masks differ");
-                }
-            }
-            blended = ReduxTokens.sum(perReference, k.textWidth());
-        } else {
-            blended = ReduxTokens.concat(perReference);
-        }
-        return ReduxTokens.scale(blended, (float) p.reduxStrength());
+        return perReference;
     }
 
     /**

@@ -5,14 +5,16 @@ import java.util.List;
 
 /**
  * Operations on Redux image tokens that control how much of the reference leaks into the result
- * (spec §2.4, §2.6, §2.7). Tokens are {@code (count, width)} row-major, width 4096 after the
+ * (docs/pipeline.md#redux-strength-controls). Tokens are {@code (count, width)} row-major, width 4096 after the
  * projector (1152 before it); a full set is the 27×27 SigLIP patch grid, row-major, 729 tokens.
  *
  * <p>The community recipes are compositions of these steps, for example ComfyUI
  * {@code StyleModelApply multiply}: {@code appendToText(text, scale(R, s))}; AdvancedRefluxControl
  * with a mask: {@code keep(downsample(R·mask, k), downsampleMask(patchMask(m), k))} then
- * {@code scale(·, weight²)}; diffusers with K references: {@code sum} of the per-reference scaled
- * {@code appendToText} sequences; ComfyUI chained nodes: {@code concat}.
+ * {@code scale(·, weight²)}; diffusers {@code FluxPriorReduxPipeline} with K references: {@code sum}
+ * of the per-reference {@code scale(appendToText(T5, R_k), prompt_embeds_scale[k])} sequences (the text
+ * part included, {@code referenceBlend sum_conditioning}); ComfyUI chained nodes: {@code concat}. The
+ * blends themselves are {@link ReferenceConditioning}'s.
  */
 public final class ReduxTokens {
     /** SigLIP so400m/14 at 384 px: 27 patches per side. */
@@ -21,8 +23,8 @@ public final class ReduxTokens {
     private ReduxTokens() {}
 
     /**
-     * Multiplies every value by s (ComfyUI {@code multiply} strength, diffusers
-     * {@code prompt_embeds_scale}, AdvancedRefluxControl {@code weight²}).
+     * Multiplies every value by s (ComfyUI {@code multiply} strength, AdvancedRefluxControl
+     * {@code weight²}; on a whole [T5 | Redux] sequence, diffusers {@code prompt_embeds_scale}).
      *
      * @return new array of the same shape
      */
@@ -36,7 +38,7 @@ public final class ReduxTokens {
     }
 
     /**
-     * Area (adaptive-average) downsampling of the 27×27 grid to n×n, n = floor(27/k) (§2.7): output
+     * Area (adaptive-average) downsampling of the 27×27 grid to n×n, n = floor(27/k): output
      * bin i averages grid rows (and, independently, columns) {@code [floor(i·27/n), ceil((i+1)·27/n))}.
      * k = 2 → 13×13 = 169 tokens (overlapping 3-wide bins starting at 2i), k = 3 → 9×9 = 81 exact 3×3
      * means. Sums are taken in double.
@@ -78,7 +80,7 @@ public final class ReduxTokens {
     }
 
     /**
-     * Token mask of a 384×384 pixel mask (§2.7 step 2): max-pooling with patch×patch kernels and
+     * Token mask of a 384×384 pixel mask: max-pooling with patch×patch kernels and
      * stride, so a token is on when any pixel (value &gt; 0) of its patch is on. With 14-px patches
      * the grid covers pixels 0..377 (27·14 = 378) and the last 6 rows/columns are ignored, as in SigLIP.
      *
@@ -128,7 +130,7 @@ public final class ReduxTokens {
     }
 
     /**
-     * Keeps the tokens whose flag is true, in order (§2.7 step 5); the sequence gets shorter.
+     * Keeps the tokens whose flag is true, in order; the sequence gets shorter.
      *
      * @param tokens (keep.length, width)
      * @return new (number of true flags, width)
@@ -153,7 +155,7 @@ public final class ReduxTokens {
     }
 
     /**
-     * Appends the sequences one after the other (ComfyUI chained {@code StyleModelApply}, §2.6).
+     * Appends the sequences one after the other (ComfyUI chained {@code StyleModelApply}).
      *
      * @param perReference (count_k, width) each, same width
      * @return new (Σ count_k, width)
@@ -175,8 +177,9 @@ public final class ReduxTokens {
     }
 
     /**
-     * Element-wise sum over references (diffusers {@code FluxPriorReduxPipeline} with K images, §2.6:
-     * each full sequence S_k is scaled, then {@code Σ_k S_k}). Summed in float32, in list order.
+     * Element-wise sum of equally shaped arrays, in float32, in list order: of the Redux tokens alone
+     * ({@code referenceBlend sum}), or of whole per-reference sequences and pooled vectors (diffusers'
+     * {@code Σ_k S_k}, {@code referenceBlend sum_conditioning}).
      *
      * @param perReference at least one (count, width) array, all the same length
      * @return new (count, width)
@@ -199,8 +202,8 @@ public final class ReduxTokens {
     }
 
     /**
-     * The conditioning sequence: text rows first, then the Redux rows (§2.4,
-     * {@code concat_seq(T5, R)} → e.g. (512 + 729, 4096) = (1241, 4096)). Both must have the same width.
+     * The conditioning sequence: text rows first, then the Redux rows ({@code concat_seq(T5, R)} → e.g.
+     * (512 + 729, 4096) = (1241, 4096)). Both must have the same width.
      *
      * @return new (L_txt + count, width)
      */

@@ -9,6 +9,7 @@ import dev.stylize.runtime.ModelManifest;
 import dev.stylize.runtime.ModelSet;
 import dev.stylize.runtime.RunControl;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,9 +66,10 @@ public final class StylizePipeline {
         Stopwatch clock = new Stopwatch();
         progress.onPhase(Phase.ENCODING);
         // 1. The canvas: reference and target side by side (composite), or the target, and its mask.
+        VaeCodec.checkPosterior(models, p.posterior());
         CanvasPlan plan = clock.time("preprocess", () -> CanvasPlan.of(p.mode(), p.transformer(),
                 job.references().get(0).image(), job.target(), job.mask(), p.layout(), p.outpaint(), maxCanvasPixels));
-        float[] redux = models.onAccelerator(REFERENCE_ENCODERS) ? null : reduxTokens(job, control, clock);
+        List<float[]> redux = models.onAccelerator(REFERENCE_ENCODERS) ? null : reduxTokens(job, control, clock);
         TextEncoder.Embeddings text = models.onAccelerator(TEXT_ENCODERS) ? null : text(job, control, clock);
         return new PreparedJob(job, plan, redux, text, clock);
     }
@@ -89,23 +91,25 @@ public final class StylizePipeline {
         int w = plan.width() / k.vaeScaleFactor();
         int tokens = (h / 2) * (w / 2);
 
-        float[] redux = prepared.reduxTokens != null ? prepared.reduxTokens : reduxTokens(job, control, clock);
+        List<float[]> redux = prepared.reduxTokens != null ? prepared.reduxTokens : reduxTokens(job, control, clock);
         TextEncoder.Embeddings text = prepared.text != null ? prepared.text : text(job, control, clock);
-        // 4. The transformer's text sequence: T5 tokens, then the Redux tokens.
-        float[] txt = ReduxTokens.appendToText(text.sequence(), redux);
+        // 4. The transformer's text sequence and pooled vector: T5 tokens, then the Redux tokens, per the blend.
+        ReferenceConditioning.Result conditioning = ReferenceConditioning.of(text, redux, job.references(), p, k);
+        float[] txt = conditioning.sequence();
         int textRows = txt.length / k.textWidth();
 
         // 5. Fill conditioning: the masked image's latent beside the packed mask.
         float[] canvas = plan.canvas().toChwFloat();
         float[] cond = p.transformer() != Transformer.FILL ? null
-                : clock.time("vae_encode", () -> FillConditioning.encode(models, plan, canvas, control));
+                : clock.time("vae_encode", () -> FillConditioning.encode(models, plan, canvas, p.posterior(),
+                        VaeCodec.Use.MASKED_IMAGE.noiseSeed(p.seed()), control));
 
         // 6. Schedule, and the start latent: noise, or noise blended into the canvas' latent (img2img).
         float[] sigmas = FlowSchedule.sigmas(p.steps(), tokens);
         int start = FlowSchedule.startIndex(p.steps(), p.strength());
         float[] init = !plan.initFromCanvas() || start == 0 ? null
                 : clock.time("vae_encode_init", () -> VaeCodec.encode(models, canvas, plan.width(), plan.height(),
-                        control));
+                        p.posterior(), VaeCodec.Use.INIT_IMAGE.noiseSeed(p.seed()), control));
         float[] x = LatentPacking.pack(GaussianNoise.startLatent(p.seed(), sigmas[start], init, channels * h * w),
                 channels, h, w);
 
@@ -113,7 +117,7 @@ public final class StylizePipeline {
         progress.onPhase(Phase.DENOISING);
         Component component = p.transformer() == Transformer.DEV ? Component.DEV_TRANSFORMER : Component.FILL_TRANSFORMER;
         Denoiser.Inputs inputs = new Denoiser.Inputs(x, cond, channels, h, w, txt,
-                textRows, k.textWidth(), text.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
+                textRows, k.textWidth(), conditioning.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
         float[] latent = clock.time("denoise",
                 () -> Denoiser.run(models.session(component), inputs, control, progress, timer));
 
@@ -126,8 +130,8 @@ public final class StylizePipeline {
         return new StylizeResult(out, p.seed(), clock.timings(), plan.width(), plan.height(), tokens, textRows);
     }
 
-    /** 2. SigLIP + Redux per reference, the leakage controls, the blend of the references. */
-    private float[] reduxTokens(StylizeRequest job, RunControl control, Stopwatch clock) {
+    /** 2. SigLIP + Redux per reference, and the leakage controls applied to each reference's tokens. */
+    private List<float[]> reduxTokens(StylizeRequest job, RunControl control, Stopwatch clock) {
         return clock.time("redux", () -> ReduxEncoder.encode(models, job.references(), job.params(), control, cache));
     }
 

@@ -1,5 +1,8 @@
 package dev.stylize.pipeline;
 
+import dev.stylize.job.ErrorCode;
+import dev.stylize.job.Posterior;
+import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.Component;
 import dev.stylize.runtime.HostTensor;
 import dev.stylize.runtime.ModelManifest;
@@ -10,18 +13,73 @@ import java.util.Map;
 
 /**
  * VAE at the pipeline's boundary: the graphs work on raw latents, the sampler on normalized ones,
- * {@code z = scale·(raw − shift)} (spec §3.4, §8). Scale and shift come from the manifest.
+ * {@code z = scale·(raw − shift)} (docs/pipeline.md#vae-encode, #vae-decode). Scale and shift come from the manifest.
+ *
+ * <p>The encoder's raw posterior is N(mean, exp(logvar)): its {@code latent} output is the mean, its
+ * optional {@code logvar} output the log-variance. {@link Posterior#MEAN} takes the mean (BFL);
+ * {@link Posterior#SAMPLE} takes {@code mean + exp(0.5·clamp(logvar, −30, 20))·ε} (diffusers'
+ * {@code DiagonalGaussianDistribution.sample}, clamp included), in float32 with {@link StrictMath#exp},
+ * ε = {@link GaussianNoise#sample} of the {@link Use}'s stream seed, one value per latent element in
+ * canonical (c, y, x) order. Either is then normalized as above. Torch's generator cannot be
+ * reproduced, so a sample matches diffusers in distribution, not value by value.
  */
 final class VaeCodec {
+    /** diffusers clamps the log-variance to this range before taking exp. */
+    static final float LOGVAR_MIN = -30f;
+    static final float LOGVAR_MAX = 20f;
+
+    /** What an image is encoded for; each use draws its posterior noise from its own stream of the job's seed. */
+    enum Use {
+        MASKED_IMAGE("vae-posterior/masked-image"),
+        INIT_IMAGE("vae-posterior/init-image");
+
+        private final String stream;
+
+        Use(String stream) {
+            this.stream = stream;
+        }
+
+        /** The seed of ε for this use in a job with this seed ({@link GaussianNoise#streamSeed}). */
+        long noiseSeed(long jobSeed) {
+            return GaussianNoise.streamSeed(jobSeed, stream);
+        }
+    }
+
     private VaeCodec() {}
 
-    /** (3,H,W) in [−1,1] → normalized latent (C,H/8,W/8). */
-    static float[] encode(ModelSet models, float[] chw, int width, int height, RunControl control) {
+    /**
+     * Fails with MODEL_COMPONENT_MISSING when {@code posterior} needs an encoder output the model set lacks
+     * (a sample needs {@code logvar}), so a job learns it before any work, whether or not it encodes an image.
+     */
+    static void checkPosterior(ModelSet models, Posterior posterior) {
+        if (posterior == Posterior.SAMPLE && !models.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoder.LOGVAR)) {
+            throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, "params.posterior sample needs the VAE"
+                    + " encoder's 'logvar' output, which model set '" + models.directory().manifest().id()
+                    + "' does not map; use posterior mean or a model set exported with logvar");
+        }
+    }
+
+    /**
+     * (3,H,W) in [−1,1] → normalized latent (C,H/8,W/8): the posterior's mean, or a sample with ε drawn
+     * from {@code noiseSeed} ({@link Use#noiseSeed}).
+     */
+    static float[] encode(ModelSet models, float[] chw, int width, int height, Posterior posterior, long noiseSeed,
+            RunControl control) {
+        checkPosterior(models, posterior);
         ModelManifest.Constants k = models.constants();
         ModelSession enc = models.session(Component.VAE_ENCODER);
-        float[] raw;
+        Map<String, float[]> out;
         try (HostTensor in = enc.input("images", chw, 1, 3, height, width)) {
-            raw = enc.run(Map.of("images", in), control).get("latent");
+            out = enc.run(Map.of("images", in), control);
+        }
+        float[] raw = out.get(Component.VaeEncoder.LATENT);
+        if (posterior == Posterior.SAMPLE) {
+            float[] logvar = out.get(Component.VaeEncoder.LOGVAR);
+            if (logvar.length != raw.length) {
+                throw new StylizeException(ErrorCode.MODEL_IO_MISMATCH, "vae_encoder: logvar has " + logvar.length
+                        + " values but latent " + raw.length);
+            }
+            raw = sample(raw, logvar, GaussianNoise.sample(noiseSeed, raw.length));
         }
         float scale = (float) k.scalingFactor();
         float shift = (float) k.shiftFactor();
@@ -29,6 +87,16 @@ final class VaeCodec {
             raw[i] = scale * (raw[i] - shift);
         }
         return raw;
+    }
+
+    /** mean + exp(0.5·clamp(logvar, −30, 20))·ε, element-wise, in float32. */
+    static float[] sample(float[] mean, float[] logvar, float[] eps) {
+        float[] x = new float[mean.length];
+        for (int i = 0; i < x.length; i++) {
+            float lv = Math.min(Math.max(logvar[i], LOGVAR_MIN), LOGVAR_MAX);
+            x[i] = mean[i] + (float) StrictMath.exp(0.5f * lv) * eps[i];
+        }
+        return x;
     }
 
     /** Normalized latent (C,h,w) → (3,8h,8w) nominally in [−1,1]. */

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The tensor contract of spec §11, checked against what a graph declares: every role the manifest
- * maps must exist with the right rank, fixed dimensions and kind of dtype, and the graph may not
- * require inputs the manifest does not know. {@code ANY} marks an axis that may be dynamic or any size.
+ * The tensor contract (docs/pipeline.md#onnx-tensor-contract), checked against what a graph declares: every role the manifest
+ * maps must exist with the right rank, fixed dimensions and kind of dtype (an optional output role
+ * only when the manifest maps it), and the graph may not require inputs the manifest does not know. {@code ANY} marks an axis that may be dynamic or any size.
  */
 final class IoContract {
     static final long ANY = -1;
@@ -43,10 +43,16 @@ final class IoContract {
     private static void check(Component component, String kind, Map<String, String> roles,
             Map<String, NodeInfo> declared, ModelManifest.Constants k, List<String> problems) {
         List<String> required = kind.equals("input") ? component.inputRoles() : component.outputRoles();
-        for (String role : required) {
+        List<String> checked = new ArrayList<>(required);
+        if (kind.equals("output")) {
+            checked.addAll(component.optionalOutputRoles());
+        }
+        for (String role : checked) {
             String name = roles == null ? null : roles.get(role);
             if (name == null) {
-                problems.add(kind + " role '" + role + "' is not mapped in the manifest");
+                if (required.contains(role)) {
+                    problems.add(kind + " role '" + role + "' is not mapped in the manifest");
+                }
                 continue;
             }
             NodeInfo node = declared.get(name);
@@ -98,10 +104,11 @@ final class IoContract {
             case REDUX -> role.equals("siglip_embeds") ? f(ANY, tokens, k.siglipWidth()) : f(ANY, tokens, k.textWidth());
             case T5 -> role.equals("input_ids") ? i(ANY, k.textLength()) : f(ANY, k.textLength(), k.textWidth());
             case CLIP -> role.equals("input_ids") ? i(ANY, k.clipLength()) : f(ANY, k.pooledWidth());
+            // latent and logvar alike: (B, C, h, w)
             case VAE_ENCODER -> role.equals("images") ? f(ANY, 3, ANY, ANY) : f(ANY, k.latentChannels(), ANY, ANY);
             case VAE_DECODER -> role.equals("latent") ? f(ANY, k.latentChannels(), ANY, ANY) : f(ANY, 3, ANY, ANY);
             case FILL_TRANSFORMER, DEV_TRANSFORMER -> switch (role) {
-                // Fill: [x (4c) | masked-image latent (4c) | mask (8*8*4 = 256)] (spec §3.7)
+                // Fill: [x (4c) | masked-image latent (4c) | mask (8*8*4 = 256)] (docs/pipeline.md#fill-transformer-input)
                 case "hidden_states" -> f(ANY, ANY, c == Component.FILL_TRANSFORMER ? 2 * packed + 256 : packed);
                 case "encoder_hidden_states" -> f(ANY, ANY, k.textWidth());
                 case "pooled_projections" -> f(ANY, k.pooledWidth());

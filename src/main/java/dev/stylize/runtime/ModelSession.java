@@ -87,6 +87,11 @@ public final class ModelSession implements AutoCloseable {
         return simulatedGpu() || provider != Provider.CPU;
     }
 
+    /** True when the manifest maps this output role (an optional one such as the VAE encoder's logvar). */
+    public boolean hasOutput(String role) {
+        return outputNames.containsKey(role);
+    }
+
     public TensorDtype inputDtype(String role) {
         return TensorDtype.of(info(role).type);
     }

@@ -107,9 +107,11 @@ final class InputFetcher {
             int i = canvasReference ? (k + 1) % n : k;
             boolean onCanvas = canvasReference && i == 0;
             Encoded encoded = refImages.get(i);
-            double weight = req.reference().get(i).weightOrDefault();
+            ReferenceRef spec = req.reference().get(i);
+            double weight = spec.weightOrDefault();
             if (encoded.tokens != null) {
-                refs[i] = new Reference(null, weight, null, encoded.identity, encoded.tokens);
+                refs[i] = new Reference(null, weight, null, encoded.identity, encoded.tokens)
+                        .withEmbedsScales(spec.promptEmbedsScaleOrDefault(), spec.pooledPromptEmbedsScaleOrDefault());
                 continue;
             }
             RgbImage image = referencePixels(encoded, onCanvas, maxPixels);
@@ -117,7 +119,8 @@ final class InputFetcher {
             // A mask keeps its image's size (the pipeline checks it): full beside a full reference.
             RgbImage refMask = m == null ? null
                     : onCanvas ? m.decode(maxPixels) : SquareThumbnail.mask(m.decode(maxPixels), referenceSide);
-            refs[i] = new Reference(image, weight, refMask, encoded.identity, null);
+            refs[i] = new Reference(image, weight, refMask, encoded.identity, null)
+                    .withEmbedsScales(spec.promptEmbedsScaleOrDefault(), spec.pooledPromptEmbedsScaleOrDefault());
         }
         RgbImage targetImage = target == null ? null : target.decode(maxPixels).withoutAlpha();
         RgbImage maskImage = mask == null ? null : mask.decode(maxPixels);

@@ -29,11 +29,37 @@ public final class AnalyticOracle {
 
     // ---- VAE ---------------------------------------------------------------------------------
 
-    /** Raw (un-normalized) latent (16,h,w) of a CHW image in [-1,1]. */
+    /** Raw (un-normalized) latent (16,h,w) of a CHW image in [-1,1]: the posterior mean z_k = a_k·u_k + b_k. */
     public static float[] vaeEncode(float[] img, int height, int width) {
+        double[] u = vaePreAffine(img, height, width);
+        int hw = (height / 8) * (width / 8);
+        float[] z = new float[u.length];
+        for (int k = 0; k < CHANNELS; k++) {
+            for (int i = 0; i < hw; i++) {
+                z[k * hw + i] = (float) (vaeA(k) * u[k * hw + i] + vaeB(k));
+            }
+        }
+        return z;
+    }
+
+    /** Raw posterior log-variance (16,h,w) of a CHW image: logvar_k = u_k + l_k (encoder output {@code logvar}). */
+    public static float[] vaeLogvar(float[] img, int height, int width) {
+        double[] u = vaePreAffine(img, height, width);
+        int hw = (height / 8) * (width / 8);
+        float[] lv = new float[u.length];
+        for (int k = 0; k < CHANNELS; k++) {
+            for (int i = 0; i < hw; i++) {
+                lv[k * hw + i] = (float) (u[k * hw + i] + AnalyticModels.vaeLogvarOffset(k));
+            }
+        }
+        return lv;
+    }
+
+    /** u_k (16,h,w): 4×4 quadrant colours (k = 3q + col), 8×8 patch colours (12 + col), 1 (k = 15). */
+    private static double[] vaePreAffine(float[] img, int height, int width) {
         int h = height / 8;
         int w = width / 8;
-        float[] z = new float[CHANNELS * h * w];
+        double[] out = new double[CHANNELS * h * w];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 double[] u = new double[CHANNELS];
@@ -50,11 +76,11 @@ public final class AnalyticOracle {
                 }
                 u[15] = 1;
                 for (int k = 0; k < CHANNELS; k++) {
-                    z[(k * h + y) * w + x] = (float) (vaeA(k) * u[k] + vaeB(k));
+                    out[(k * h + y) * w + x] = u[k];
                 }
             }
         }
-        return z;
+        return out;
     }
 
     /** CHW image (3,8h,8w) of a raw latent: each pixel is the inverse affine of its quadrant channel. */

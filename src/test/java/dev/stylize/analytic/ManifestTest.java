@@ -32,6 +32,7 @@ class ManifestTest {
             Map.entry("siglip_embeds", 3), Map.entry("image_embeds", 3),
             Map.entry("input_ids", 2), Map.entry("text_embeddings", 3), Map.entry("pooled_embeddings", 2),
             Map.entry("images", 4), Map.entry("latent", -1), // 4 for the VAE, 3 for transformers
+            Map.entry("logvar", 4),
             Map.entry("hidden_states", 3), Map.entry("encoder_hidden_states", 3),
             Map.entry("pooled_projections", 2), Map.entry("timestep", 1), Map.entry("img_ids", 2),
             Map.entry("txt_ids", 2), Map.entry("guidance", 1));

@@ -57,6 +57,17 @@ class VaeGraphsTest {
         assertTrue(maxAbsDiff(AnalyticOracle.vaeEncode(canvas, H, W), latent) < 1e-5);
     }
 
+    @Test
+    void encoderLogvarMatchesOracle() throws Exception {
+        float[] canvas = Fixtures.gradientCanvas();
+        float[] logvar = encoder.put("images", canvas, 1, 3, H, W).run().get("logvar");
+        float[] expected = AnalyticOracle.vaeLogvar(canvas, H, W);
+        assertEquals(expected.length, logvar.length);
+        assertTrue(maxAbsDiff(expected, logvar) < 1e-5);
+        // It depends on the image and differs per channel: a mean/logvar mix-up would show.
+        assertTrue(maxAbsDiff(AnalyticOracle.vaeEncode(canvas, H, W), logvar) > 0.5);
+    }
+
     /** Documents ONNX SpaceToDepth's order: quadrant q = 2·qy + qx, channel k = 3q + colour. */
     @Test
     void quadrantChannelOrderIsThreeQPlusColour() throws Exception {

@@ -25,8 +25,10 @@ class RequestParserFuzzTest {
         "\"prompt\"", "\"params\"", "\"output\"", "\"deadline\"", "\"bucket\"", "\"key\"", "\"weight\"", "\"prefix\"",
         "\"format\"", "\"steps\"", "\"guidance\"", "\"seed\"", "\"strength\"", "\"reduxStrength\"",
         "\"reduxDownsample\"", "\"referenceBlend\"", "\"layout\"", "\"pasteBack\"", "\"previewEvery\"",
-        "\"outpaint\"", "\"left\"", "\"right\"", "\"top\"", "\"bottom\"", "\"composite\"", "\"restyle\"",
-        "\"variation\"", "\"inpaint\"", "\"outpaint\"", "\"concat\"", "\"sum\"", "\"horizontal\"", "\"vertical\"",
+        "\"posterior\"", "\"mean\"", "\"sample\"", "\"outpaint\"", "\"left\"", "\"right\"", "\"top\"",
+        "\"bottom\"", "\"composite\"", "\"restyle\"",
+        "\"variation\"", "\"inpaint\"", "\"outpaint\"", "\"concat\"", "\"sum\"", "\"sum_conditioning\"", "\"promptEmbedsScale\"",
+        "\"pooledPromptEmbedsScale\"", "\"horizontal\"", "\"vertical\"",
         "\"png\"", "\"jpeg\"", "\"webp\"", "null", "true", "false", "1e400", "-0", "1.0", "9223372036854775808",
         "\"2026-01-01T00:00:00Z\"", "\"..\"", "\"/\""})
     void parseRequest(byte[] json) {

@@ -27,7 +27,7 @@ class JobRequestTest {
         assertEquals(Instant.parse("2026-01-01T00:00:00Z"), r.deadline());
         JobParams p = r.jobParams();
         assertEquals(new JobParams(28, 30.0, 42L, 1.0, 0.8, 3, ReferenceBlend.CONCAT, Layout.HORIZONTAL, true, 4,
-                new Margins(0, 256, 0, 0)), p);
+                new Margins(0, 256, 0, 0), Posterior.MEAN), p);
         ResolvedParams resolved = ParamResolver.resolve(r.mode(), p, false, 0);
         assertEquals(42, resolved.seed());
         assertEquals(3, resolved.reduxDownsample());
@@ -45,6 +45,7 @@ class JobRequestTest {
         assertEquals(ModeDefaults.RESTYLE_STRENGTH, p.strength());
         assertEquals(ModeDefaults.DEV_GUIDANCE, p.guidance());
         assertEquals(99, p.seed());
+        assertEquals(Posterior.MEAN, p.posterior());
     }
 
     @Test
@@ -80,7 +81,8 @@ class JobRequestTest {
                 + "\"prompt\":\"a watercolour living room\","
                 + "\"params\":{\"steps\":28,\"guidance\":30.0,\"seed\":42,\"strength\":1.0,\"reduxStrength\":0.8,"
                 + "\"reduxDownsample\":3,\"referenceBlend\":\"concat\",\"layout\":\"horizontal\",\"pasteBack\":true,"
-                + "\"previewEvery\":4,\"outpaint\":{\"left\":0,\"right\":256,\"top\":0,\"bottom\":0}},"
+                + "\"previewEvery\":4,\"outpaint\":{\"left\":0,\"right\":256,\"top\":0,\"bottom\":0},"
+                + "\"posterior\":\"mean\"},"
                 + "\"output\":{\"bucket\":\"outputs\",\"prefix\":\"stylize/2026/\",\"format\":\"jpeg\"},"
                 + "\"deadline\":\"2026-01-01T00:00:00Z\"}", json);
     }

@@ -151,6 +151,27 @@ class RequestContractTest {
         t.add(bad("five references", edit(minimal(Mode.COMPOSITE), "reference",
                 "[" + String.join(",", List.of(ref("1"), ref("1"), ref("1"), ref("1"), ref("1"))) + "]"),
                 ErrorCode.PARAM_OUT_OF_RANGE, "reference: at most 4 references, got 5"));
+        t.add(ok("reference scales with sum_conditioning", edit(minimal(Mode.COMPOSITE),
+                "params.referenceBlend", "\"sum_conditioning\"", "reference[0].promptEmbedsScale", "0.5",
+                "reference[0].pooledPromptEmbedsScale", "2")));
+        t.add(ok("reference scale 1 with the default blend", edit(minimal(Mode.COMPOSITE),
+                "reference[0].promptEmbedsScale", "1.0", "reference[0].pooledPromptEmbedsScale", "1")));
+        t.add(bad("reference promptEmbedsScale 11", edit(minimal(Mode.COMPOSITE), "params.referenceBlend",
+                "\"sum_conditioning\"", "reference[0].promptEmbedsScale", "11"), ErrorCode.PARAM_OUT_OF_RANGE,
+                "reference[0].promptEmbedsScale must be in [0, 10], got 11"));
+        t.add(bad("reference pooledPromptEmbedsScale -1", edit(minimal(Mode.COMPOSITE), "params.referenceBlend",
+                "\"sum_conditioning\"", "reference[0].pooledPromptEmbedsScale", "-1"), ErrorCode.PARAM_OUT_OF_RANGE,
+                "reference[0].pooledPromptEmbedsScale must be in [0, 10], got -1"));
+        t.add(bad("reference promptEmbedsScale without sum_conditioning", edit(minimal(Mode.COMPOSITE),
+                "reference[0].promptEmbedsScale", "0.5"), ErrorCode.PARAM_OUT_OF_RANGE,
+                "reference[0].promptEmbedsScale 0.5 needs params.referenceBlend sum_conditioning"));
+        t.add(bad("reference pooledPromptEmbedsScale with sum", edit(minimal(Mode.COMPOSITE),
+                "params.referenceBlend", "\"sum\"", "reference[0].pooledPromptEmbedsScale", "0"),
+                ErrorCode.PARAM_OUT_OF_RANGE, "reference[0].pooledPromptEmbedsScale 0 needs params.referenceBlend"
+                + " sum_conditioning (sum keeps the text part once, unscaled), got sum"));
+        t.add(bad("reference promptEmbedsScale string", edit(minimal(Mode.COMPOSITE),
+                "reference[0].promptEmbedsScale", "\"1\""), ErrorCode.INVALID_JSON,
+                "reference[0].promptEmbedsScale must be a number, got a string"));
         t.add(bad("reference mask key missing", edit(minimal(Mode.COMPOSITE), "reference[0].mask",
                 "{\"bucket\":\"in\"}"), ErrorCode.INVALID_REQUEST, "reference[0].mask.key is required"));
 
@@ -209,7 +230,11 @@ class RequestContractTest {
         t.add(param("seed", "9223372036854775808", ErrorCode.PARAM_OUT_OF_RANGE,
                 "params.seed must be in [-9223372036854775808, 9223372036854775807], got 9223372036854775808"));
         t.add(param("referenceBlend", "\"mix\"", ErrorCode.PARAM_OUT_OF_RANGE,
-                "params.referenceBlend must be concat or sum, got 'mix'"));
+                "params.referenceBlend must be concat, sum or sum_conditioning, got 'mix'"));
+        t.add(param("posterior", "\"median\"", ErrorCode.PARAM_OUT_OF_RANGE,
+                "params.posterior must be mean or sample, got 'median'"));
+        t.add(param("posterior", "\"SAMPLE\"", ErrorCode.PARAM_OUT_OF_RANGE, "params.posterior must be"));
+        t.add(param("posterior", "0", ErrorCode.INVALID_JSON, "params.posterior must be a string, got a number"));
         t.add(param("layout", "\"diagonal\"", ErrorCode.PARAM_OUT_OF_RANGE,
                 "params.layout must be horizontal or vertical, got 'diagonal'"));
         t.add(param("layout", "\"HORIZONTAL\"", ErrorCode.PARAM_OUT_OF_RANGE, "params.layout must be"));
@@ -394,7 +419,7 @@ class RequestContractTest {
                   "prompt": "a watercolour living room",
                   "params": {"steps": 28, "guidance": 30, "seed": 42, "strength": 1.0, "reduxStrength": 0.8,
                              "reduxDownsample": 3, "referenceBlend": "concat", "layout": "horizontal",
-                             "pasteBack": true, "previewEvery": 4,
+                             "pasteBack": true, "previewEvery": 4, "posterior": "mean",
                              "outpaint": {"left": 0, "right": 256, "top": 0, "bottom": 0}},
                   "output": {"bucket": "outputs", "prefix": "stylize/2026/", "format": "jpeg"},
                   "deadline": "2026-01-01T00:00:00Z"

@@ -27,6 +27,10 @@ class SchemaConsistencyTest {
         assertEquals(0.0, p.at("/strength/exclusiveMinimum").asDouble());
         assertEquals(ParamResolver.MAX_MARGIN, REQUEST.at("/$defs/margin/maximum").asInt());
         assertEquals(ParamResolver.MAX_WEIGHT, REQUEST.at("/$defs/referenceRef/properties/weight/maximum").asDouble());
+        assertEquals(ParamResolver.MAX_EMBEDS_SCALE,
+                REQUEST.at("/$defs/referenceRef/properties/promptEmbedsScale/maximum").asDouble());
+        assertEquals(ParamResolver.MAX_EMBEDS_SCALE,
+                REQUEST.at("/$defs/referenceRef/properties/pooledPromptEmbedsScale/maximum").asDouble());
         assertEquals(ParamResolver.MAX_REFERENCES, REQUEST.at("/properties/reference/maxItems").asInt());
         assertEquals(RequestValidator.MAX_PROMPT_CODE_POINTS, REQUEST.at("/properties/prompt/maxLength").asInt());
         assertEquals(Long.MIN_VALUE, p.at("/seed/minimum").asLong());
@@ -50,6 +54,7 @@ class SchemaConsistencyTest {
         JsonNode p = REQUEST.at("/properties/params/properties");
         assertEquals(lower(ReferenceBlend.values()), words(p.at("/referenceBlend/enum")));
         assertEquals(lower(Layout.values()), words(p.at("/layout/enum")));
+        assertEquals(lower(Posterior.values()), words(p.at("/posterior/enum")));
         assertEquals(lower(OutputFormat.values()), words(REQUEST.at("/properties/output/properties/format/enum")));
         assertEquals(names(Phase.values()), words(PROGRESS.at("/properties/phase/enum")));
         assertEquals(names(Phase.values()), words(RESULT.at("/properties/timings/propertyNames/enum")));

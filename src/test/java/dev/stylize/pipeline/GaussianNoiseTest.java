@@ -34,6 +34,19 @@ class GaussianNoiseTest {
         assertEquals(0x3ed45626, Float.floatToIntBits(GaussianNoise.sample(42L, 1)[0]));
     }
 
+    /**
+     * Stream seeds as documented: SHA-256 of "stream:seed", first 8 bytes big-endian. Cross-checked outside
+     * this code base with Python's hashlib and struct.unpack('>q', ...).
+     */
+    @Test
+    void streamSeedsAreTheDocumentedHashes() {
+        assertEquals(0x86ca8526cb00573aL, GaussianNoise.streamSeed(42L, "vae-posterior/masked-image"));
+        assertEquals(0x538e8c8891fb0294L, GaussianNoise.streamSeed(42L, "vae-posterior/init-image"));
+        assertEquals(0x27a62f41c48314e6L, GaussianNoise.streamSeed(-1L, "vae-posterior/masked-image"));
+        assertFalse(Arrays.equals(GaussianNoise.sample(42L, 16),
+                GaussianNoise.sample(GaussianNoise.streamSeed(42L, "vae-posterior/masked-image"), 16)));
+    }
+
     @Test
     void longerDrawsExtendShorterOnes() {
         float[] longer = GaussianNoise.sample(123L, 101);

@@ -32,6 +32,12 @@ public final class TestModels {
                 .withTextEncoders(false));
     }
 
+    /** {@link #imageOnly()} with a VAE encoder that has no {@code logvar} output (posterior mean only). */
+    public static Path imageOnlyWithoutLogvar() {
+        return get("image-only-no-logvar", AnalyticModels.Options.defaults().withId("analytic-image-only-no-logvar")
+                .withTextEncoders(false).withDevTransformer(false).withVaeLogvar(false));
+    }
+
     public static Path float16() {
         return get("f16", AnalyticModels.Options.float16().withTextEncoders(false).withDevTransformer(false));
     }

@@ -1,6 +1,8 @@
 package dev.stylize.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +82,25 @@ class ModelSetTest {
         StylizeException e = assertThrows(StylizeException.class, () -> load(fixtureDir(text), false));
         assertEquals(ErrorCode.MODEL_IO_MISMATCH, e.code());
         assertTrue(e.getMessage().contains("guidance"), e.getMessage());
+    }
+
+    /** The VAE encoder's logvar is optional: absent from the manifest it is not required, mapped it is checked. */
+    @Test
+    void optionalLogvarOutputIsCheckedOnlyWhenMapped() throws IOException {
+        String unmapped = fixture();
+        try (ModelSet set = load(fixtureDir(unmapped), false)) {
+            assertFalse(set.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoder.LOGVAR));
+        }
+        String mapped = unmapped.replace("\"outputs\": { \"latent\": \"latent\" } },\n    \"vae_decoder\"",
+                "\"outputs\": { \"latent\": \"latent\", \"logvar\": \"logvar\" } },\n    \"vae_decoder\"");
+        assertNotEquals(unmapped, mapped);
+        try (ModelSet set = load(fixtureDir(mapped), false)) {
+            assertTrue(set.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoder.LOGVAR));
+        }
+        String wrong = mapped.replace("\"logvar\": \"logvar\"", "\"logvar\": \"log_variance\"");
+        StylizeException e = assertThrows(StylizeException.class, () -> load(fixtureDir(wrong), false));
+        assertEquals(ErrorCode.MODEL_IO_MISMATCH, e.code());
+        assertTrue(e.getMessage().contains("vae_encoder") && e.getMessage().contains("log_variance"), e.getMessage());
     }
 
     @Test
