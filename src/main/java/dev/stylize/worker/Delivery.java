@@ -90,7 +90,8 @@ public final class Delivery implements AutoCloseable {
         return false;
     }
 
-    void finish(Outcome o) {
+    /** Records how the delivery ended; the first call counts. The job service calls it once per delivery. */
+    public void finish(Outcome o) {
         outcome.complete(o);
         handedOver.complete(null);
     }
