@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * target → 2048×1024 canvas, 8192 image tokens, 512 + 729 text tokens of width 4096), and the
  * share of each step spent outside session.run.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the pipeline's stages.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the pipeline's stages.",
+        subcommands = ThroughputCommand.class)
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--models", description = "Model directory (default: bundled analytic set).")
     Path models;

@@ -145,14 +145,14 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("uploaded s3://" + BUCKET + "/demo/inputs/" + name);
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+    static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("group.id", "stylize-demo-" + UUID.randomUUID());
@@ -160,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

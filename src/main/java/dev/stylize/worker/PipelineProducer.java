@@ -5,9 +5,11 @@ import dev.stylize.analytic.BundledModels;
 import dev.stylize.pipeline.EncoderCache;
 import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.runtime.Component;
+import dev.stylize.runtime.ModelSession;
 import dev.stylize.runtime.ModelSet;
 import dev.stylize.runtime.Provider;
 import dev.stylize.runtime.RuntimeConfig;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -27,7 +29,7 @@ public class PipelineProducer {
 
     @Produces
     @Singleton
-    ModelSet models(WorkerConfig config) {
+    ModelSet models(WorkerConfig config, MeterRegistry registry) {
         Path dir = config.models().orElseGet(BundledModels::ensure);
         Map<Component, Provider> overrides = new EnumMap<>(Component.class);
         config.providers().forEach((k, v) -> overrides.put(Component.fromKey(k), Provider.parse(v)));
@@ -38,7 +40,26 @@ public class PipelineProducer {
         ModelSet set = ModelSet.load(dir, runtime, null);
         LOG.infof("phase=MODELS_LOADED models=%s manifestSha256=%s ms=%d", set.directory().manifest().id(),
                 set.directory().manifestSha256(), (System.nanoTime() - t0) / 1_000_000);
+        monitor(registry, set);
         return set;
+    }
+
+    /**
+     * stylize_session_runs_total and stylize_session_run_seconds_total per component (accelerator="true"
+     * for a GPU provider or a simulated GPU): where inference time goes, and proof that a cache hit ran no
+     * encoder (docs/benchmarks.md).
+     */
+    private static void monitor(MeterRegistry registry, ModelSet set) {
+        for (Component c : Component.values()) {
+            set.optional(c).ifPresent(s -> {
+                Tags tags = Tags.of("component", c.key(), "accelerator", Boolean.toString(s.onAccelerator()));
+                FunctionCounter.builder("stylize_session_runs", s, ModelSession::runCount).tags(tags)
+                        .description("session.run calls").register(registry);
+                FunctionCounter.builder("stylize_session_run_seconds", s, x -> x.runNanos() / 1e9).tags(tags)
+                        .description("time in session.run (with a simulated GPU: the cheap graph plus the wait)")
+                        .register(registry);
+            });
+        }
     }
 
     void close(@Disposes ModelSet set) {
