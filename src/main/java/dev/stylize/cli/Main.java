@@ -1,5 +1,6 @@
 package dev.stylize.cli;
 
+import dev.stylize.client.JobExit;
 import dev.stylize.runtime.Offline;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -9,7 +10,8 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the jar. Only {@code serve} starts the Quarkus runtime (Kafka, HTTP); the local
- * commands ({@code run}, {@code models}, {@code bench}) are plain picocli and open no socket.
+ * commands ({@code run}, {@code models}, {@code bench}) are plain picocli and open no socket; the terminal
+ * client ({@code submit}, {@code watch}, {@code status}, {@code cancel}) talks to Kafka and S3 without Quarkus.
  */
 @QuarkusMain
 public class Main {
@@ -25,13 +27,19 @@ public class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Root());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        // The job exit codes are defined once (JobExit) and listed in the help of each command that uses them.
+        for (String name : new String[] {"submit", "watch", "status"}) {
+            cl.getSubcommands().get(name).getCommandSpec().usageMessage()
+                    .exitCodeListHeading("%nExit codes:%n").exitCodeList(JobExit.helpList());
+        }
         return cl;
     }
 
     @CommandLine.Command(name = "stylize-worker", mixinStandardHelpOptions = true,
             description = "FLUX.1 Redux + Fill stylization worker.",
             subcommands = {RunCommand.class, ModelsCommand.class, BenchCommand.class, ServeCommand.class,
-                    StackCommand.class, DemoCommand.class})
+                    StackCommand.class, DemoCommand.class, SubmitCommand.class, WatchCommand.class,
+                    StatusCommand.class, CancelCommand.class})
     static final class Root implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -5,14 +5,9 @@ import dev.stylize.imaging.ImageDecoder;
 import dev.stylize.imaging.ImageEncoder;
 import dev.stylize.imaging.RgbImage;
 import dev.stylize.job.ErrorCode;
-import dev.stylize.job.JobParams;
-import dev.stylize.job.Layout;
-import dev.stylize.job.Margins;
 import dev.stylize.job.Mode;
 import dev.stylize.job.ModeDefaults;
 import dev.stylize.job.ParamResolver;
-import dev.stylize.job.Posterior;
-import dev.stylize.job.ReferenceBlend;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.GaussianNoise;
@@ -50,22 +45,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--reference", required = true, description = "Reference image (repeat for several).")
     List<Path> references;
 
-    @Option(names = "--reference-weight", description = "Weight per reference, in --reference order (default 1).")
-    List<Double> referenceWeights = new ArrayList<>();
-
-    @Option(names = "--reference-prompt-embeds-scale", description = "Per reference, in --reference order"
-            + " (default 1): multiplies its whole [T5 | Redux] sequence before the sum; needs --reference-blend"
-            + " sum_conditioning (diffusers prompt_embeds_scale).")
-    List<Double> referencePromptEmbedsScales = new ArrayList<>();
-
-    @Option(names = "--reference-pooled-prompt-embeds-scale", description = "Per reference, in --reference order"
-            + " (default 1): multiplies its copy of the pooled CLIP vector before the sum; needs --reference-blend"
-            + " sum_conditioning (diffusers pooled_prompt_embeds_scale).")
-    List<Double> referencePooledPromptEmbedsScales = new ArrayList<>();
-
-    @Option(names = "--reference-mask", description = "Mask per reference, in --reference order ('-' for none).")
-    List<String> referenceMasks = new ArrayList<>();
-
     @Option(names = "--target", description = "Target image B (all modes but variation).")
     Path target;
 
@@ -78,48 +57,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--models", description = "Model directory with manifest.json (default: bundled analytic set).")
     Path models;
 
-    @Option(names = "--steps")
-    Integer steps;
-
-    @Option(names = "--seed")
-    Long seed;
-
-    @Option(names = "--guidance")
-    Double guidance;
-
-    @Option(names = "--strength", description = "img2img strength in (0,1].")
-    Double strength;
-
-    @Option(names = "--redux-strength", description = "Multiplies every Redux token (ComfyUI style strength).")
-    Double reduxStrength;
-
-    @Option(names = "--redux-downsample", description = "Average the 27x27 Redux grid to floor(27/k)^2 tokens.")
-    Integer reduxDownsample;
-
-    @Option(names = "--reference-blend", description = "concat (ComfyUI chaining, default), sum (Redux tokens"
-            + " summed, text once) or sum_conditioning (diffusers FluxPriorReduxPipeline: whole sequences and"
-            + " pooled vectors scaled per reference, then summed)")
-    String referenceBlend;
-
-    @Option(names = "--posterior", description = "VAE posterior for the masked-image and init latents: mean (default,"
-            + " as BFL) or sample (as diffusers; noise from the seed; needs a VAE encoder with a logvar output)")
-    String posterior;
-
-    @Option(names = "--prompt")
-    String prompt;
-
-    @Option(names = "--layout", description = "horizontal or vertical (composite)")
-    String layout;
-
-    @Option(names = "--paste-back", negatable = true, description = "Keep original pixels outside the mask.")
-    Boolean pasteBack;
-
-    @Option(names = "--outpaint", split = ",", description = "left,right,top,bottom margins in pixels")
-    List<Integer> outpaint;
-
-    @Option(names = "--preview-every", description = "Write a latent preview every N steps.")
-    Integer previewEvery;
-
     @Option(names = "--preview-dir", description = "Where previews go (default: next to --out).")
     Path previewDir;
 
@@ -128,6 +65,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--job-id", defaultValue = "local", description = "Seeds the noise when --seed is absent.")
     String jobId;
+
+    @CommandLine.Mixin
+    JobParamsOptions params;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -142,10 +82,10 @@ final class RunCommand implements Callable<Integer> {
                 : new RuntimeConfig(Provider.parse(provider), null, 0, null, 0, true);
         try (ModelSet set = ModelSet.load(dir, config, null);
                 RunControl control = new RunControl()) {
-            ResolvedParams params = ParamResolver.resolve(m, jobParams(), set.has(Component.DEV_TRANSFORMER),
+            ResolvedParams resolved = ParamResolver.resolve(m, params.jobParams(), set.has(Component.DEV_TRANSFORMER),
                     GaussianNoise.seedFromJobId(jobId));
             StylizeRequest job = new StylizeRequest(jobId, references(limits), targetImage(m, limits),
-                    mask == null ? null : read(mask, limits), prompt, params);
+                    mask == null ? null : read(mask, limits), params.prompt, resolved);
             // Ctrl-C stops the job inside the running step instead of waiting for it.
             Thread onInterrupt = new Thread(control::cancel);
             Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -165,49 +105,25 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private JobParams jobParams() {
-        Margins margins = null;
-        if (outpaint != null) {
-            if (outpaint.size() != 4) {
-                throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE, "--outpaint takes left,right,top,bottom");
-            }
-            margins = new Margins(outpaint.get(0), outpaint.get(1), outpaint.get(2), outpaint.get(3));
-        }
-        return new JobParams(steps, guidance, seed, strength, reduxStrength, reduxDownsample,
-                referenceBlend == null ? null : ReferenceBlend.parse(referenceBlend),
-                layout == null ? null : Layout.parse(layout), pasteBack, previewEvery, margins,
-                posterior == null ? null : Posterior.parse(posterior));
-    }
-
     private List<Reference> references(PipelineLimits limits) throws IOException {
         List<Double> weights = new ArrayList<>();
         for (int i = 0; i < references.size(); i++) {
-            weights.add(i < referenceWeights.size() ? referenceWeights.get(i) : 1.0);
+            weights.add(params.weight(i) == null ? 1.0 : params.weight(i));
         }
         ParamResolver.checkReferences(weights);
-        ParamResolver.checkEmbedsScales(perReference(referencePromptEmbedsScales),
-                perReference(referencePooledPromptEmbedsScales),
-                referenceBlend == null ? null : ReferenceBlend.parse(referenceBlend));
+        ParamResolver.checkEmbedsScales(params.perReference(params.referencePromptEmbedsScales, references.size()),
+                params.perReference(params.referencePooledPromptEmbedsScales, references.size()), params.blend());
         List<Reference> refs = new ArrayList<>();
         for (int i = 0; i < references.size(); i++) {
-            String maskArg = i < referenceMasks.size() ? referenceMasks.get(i) : "-";
-            RgbImage refMask = maskArg.equals("-") ? null : read(Path.of(maskArg), limits);
+            String maskArg = params.referenceMask(i);
+            RgbImage refMask = maskArg == null ? null : read(Path.of(maskArg), limits);
             Reference ref = new Reference(read(references.get(i), limits), weights.get(i), refMask);
-            Double prompt = perReference(referencePromptEmbedsScales).get(i);
-            Double pooled = perReference(referencePooledPromptEmbedsScales).get(i);
+            Double prompt = params.promptEmbedsScale(i);
+            Double pooled = params.pooledPromptEmbedsScale(i);
             refs.add(ref.withEmbedsScales(prompt == null ? ModeDefaults.PROMPT_EMBEDS_SCALE : prompt,
                     pooled == null ? ModeDefaults.POOLED_PROMPT_EMBEDS_SCALE : pooled));
         }
         return refs;
-    }
-
-    /** One value per --reference: the given ones in order, null (default) for the rest. */
-    private List<Double> perReference(List<Double> given) {
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < references.size(); i++) {
-            out.add(i < given.size() ? given.get(i) : null);
-        }
-        return out;
     }
 
     private RgbImage targetImage(Mode m, PipelineLimits limits) throws IOException {
@@ -221,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Path previewPath() {
-        if (previewEvery == null || previewEvery <= 0) {
+        if (params.previewEvery == null || params.previewEvery <= 0) {
             return null;
         }
         return previewDir != null ? previewDir : out.toAbsolutePath().getParent();
