@@ -63,7 +63,9 @@ final class ProgressReporter implements ProgressListener {
         phaseStart = System.nanoTime();
         lastStep = phaseStart;
         LOG.infof("job=%s phase=%s attempt=%d", jobId, next, attempt);
-        events.progress(ProgressEvent.of(jobId, attempt, next, 0, steps, progressOf(next, 0, 1), null, null));
+        // After the loop every step is done: DECODING and UPLOADING say steps/steps.
+        int done = next.compareTo(Phase.DENOISING) > 0 ? steps : 0;
+        events.progress(ProgressEvent.of(jobId, attempt, next, done, steps, progressOf(next, 0, 1), null, null));
     }
 
     @Override

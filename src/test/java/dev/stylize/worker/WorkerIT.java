@@ -76,6 +76,9 @@ class WorkerIT extends WorkerItBase {
                     .distinct().toList();
             assertEquals(List.of("FETCHING", "ENCODING", "DENOISING", "DECODING", "UPLOADING"), phases);
             assertTrue(progress.stream().map(r -> JobJson.parseProgress(r.value()))
+                    .filter(p -> p.phase().compareTo(dev.stylize.job.Phase.DENOISING) > 0)
+                    .allMatch(p -> p.steps() > 0 && p.step() == p.steps()), "after the loop, step = steps");
+            assertTrue(progress.stream().map(r -> JobJson.parseProgress(r.value()))
                     .anyMatch(p -> p.preview() != null && store.stat(p.preview().bucket(), p.preview().key()).isPresent()),
                     "a preview was uploaded");
 
