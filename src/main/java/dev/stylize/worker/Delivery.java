@@ -67,14 +67,14 @@ public final class Delivery implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code d} unless the delivery is stopped first (retry back-offs use it).
+     * Waits up to {@code d} unless the delivery is stopped or finished first (retry back-offs use it).
      *
-     * @return false when it was stopped
+     * @return false when it was stopped or has finished
      */
     public boolean pause(Duration d) {
         long end = System.nanoTime() + d.toNanos();
         synchronized (waitLock) {
-            while (stopReason.get() == null) {
+            while (stopReason.get() == null && !outcome.isDone()) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     return true;
@@ -94,6 +94,9 @@ public final class Delivery implements AutoCloseable {
     public void finish(Outcome o) {
         outcome.complete(o);
         handedOver.complete(null);
+        synchronized (waitLock) {
+            waitLock.notifyAll(); // a side task left behind stops waiting to retry
+        }
     }
 
     /** The job holds an accelerator slot: its host-side stages are done. */

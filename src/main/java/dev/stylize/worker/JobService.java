@@ -175,6 +175,8 @@ public final class JobService {
         ScheduledFuture<?> deadlineTimer = scheduleDeadline(req.deadline(), delivery);
         metrics.started();
         try {
+            // Inputs are fetched while the job state is read; the state decides whether they are used.
+            CompletableFuture<Fetched> fetched = prefetch(req, layout, retry);
             // A success is final: answer every later delivery from it, or refuse a different request.
             // Until it is known whether there is one, no result may be published under the job's key.
             JobState.Snapshot snapshot = retry.callUntilStopped("state", () -> state.look(jobId));
@@ -217,7 +219,7 @@ public final class JobService {
                 return Delivery.Outcome.ANSWERED;
             }
             ResultEvent result = compute(req, layout, attempt.number(), delivery, timings, retry, spans, fingerprint,
-                    marked);
+                    marked, fetched);
             publish(result);
             spans.mark("publish");
             LOG.infof("job=%s phase=SUCCEEDED attempt=%d ms=%d spans=%s", jobId, attempt.number(),
@@ -287,13 +289,13 @@ public final class JobService {
     /** Fetch, pipeline, then the output uploaded and the success recorded side by side; returns the result. */
     private ResultEvent compute(JobRequest req, OutputLayout layout, int attempt, Delivery delivery,
             Map<Phase, Long> timings, TransientRetry retry, Spans spans, String fingerprint,
-            CompletableFuture<Void> marked) {
+            CompletableFuture<Void> marked, CompletableFuture<Fetched> fetched) {
         String jobId = req.jobId();
         ProgressReporter progress = new ProgressReporter(jobId, attempt, layout, timings, events, store, metrics);
         progress.phase(Phase.FETCHING);
-        ResolvedParams params = ParamResolver.resolve(req.mode(), req.jobParams(),
-                pipeline.models().has(Component.DEV_TRANSFORMER), GaussianNoise.seedFromJobId(jobId));
-        InputFetcher.Inputs in = retry.call("fetch", () -> inputs.fetch(req, params));
+        Fetched f = join(fetched);
+        ResolvedParams params = f.params();
+        InputFetcher.Inputs in = f.inputs();
         // The marker must be durable before the pipeline can crash the worker.
         join(marked);
         delivery.control().checkpoint();
@@ -340,6 +342,25 @@ public final class JobService {
         spans.mark("upload");
         LOG.infof("job=%s phase=UPLOADING done key=%s bytes=%d", jobId, layout.outputKey(), bytes.length);
         return ResultEvent.succeeded(jobId, attempt, List.of(out), timings, result.seed(), modelInfo());
+    }
+
+    private record Fetched(ResolvedParams params, InputFetcher.Inputs inputs) {}
+
+    /**
+     * The job's parameters and inputs, fetched in the background; their errors surface when joined (after
+     * the job state is known, so they may become a FAILED result). Only from buckets the job may read.
+     */
+    private CompletableFuture<Fetched> prefetch(JobRequest req, OutputLayout layout, TransientRetry retry) {
+        try {
+            checkBuckets(req, layout);
+        } catch (StylizeException e) {
+            return CompletableFuture.failedFuture(e); // never read: the same check fails again in order
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            ResolvedParams params = ParamResolver.resolve(req.mode(), req.jobParams(),
+                    pipeline.models().has(Component.DEV_TRANSFORMER), GaussianNoise.seedFromJobId(req.jobId()));
+            return new Fetched(params, retry.call("fetch", () -> inputs.fetch(req, params)));
+        }, io);
     }
 
     /** A bug surfacing as an unchecked exception is INTERNAL, which the retry treats as a fault that may pass. */
