@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** A server of the embedded stack running as a child JVM: start-over, stop, kill and status over one process. */
 public abstract class ChildServer implements AutoCloseable {
-    /** Shared with views of this server from other class loaders (see {@link EmbeddedStack#handle()}). */
+    /** The running child, replaced on each (re)start; read from test and shutdown-hook threads. */
     protected final AtomicReference<Process> process;
     private final long stopGraceMillis;
 
@@ -15,10 +15,6 @@ public abstract class ChildServer implements AutoCloseable {
 
     /** Starts the child process on the server's data dir and ports and waits until it answers. */
     abstract void launch();
-
-    AtomicReference<Process> processRef() {
-        return process;
-    }
 
     public boolean isRunning() {
         Process p = process.get();

@@ -52,50 +52,17 @@ public final class EmbeddedStack implements AutoCloseable {
     private final KafkaBroker broker;
     private final S3Server s3;
     private final TopicDefinitions topics;
-    /** Null for a view attached to a stack this instance does not own (see {@link #attach}). */
     private final Thread hook;
     private volatile boolean closed;
 
-    private EmbeddedStack(Path dataDir, boolean temporary, KafkaBroker broker, S3Server s3, TopicDefinitions topics,
-            boolean owner) {
+    private EmbeddedStack(Path dataDir, boolean temporary, KafkaBroker broker, S3Server s3, TopicDefinitions topics) {
         this.dataDir = dataDir;
         this.temporary = temporary;
         this.broker = broker;
         this.s3 = s3;
         this.topics = topics;
-        if (owner) {
-            this.hook = new Thread(this::close, "embedded-stack-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-        } else {
-            this.hook = null;
-        }
-    }
-
-    /**
-     * This stack described with JDK types only (paths, ports, keys, the shared process references),
-     * so that code loaded by another class loader of the same JVM (Quarkus tests load the
-     * application again) can {@link #attach} to it instead of starting a second one.
-     */
-    Map<String, Object> handle() {
-        return Map.of("dataDir", dataDir, "broker.port", broker.port(), "broker.controllerPort",
-                broker.controllerPort(), "broker.process", broker.processRef(), "s3.port", s3.port(),
-                "s3.accessKey", s3.accessKey(), "s3.secretKey", s3.secretKey(), "s3.process", s3.processRef());
-    }
-
-    /**
-     * A view of a stack started by another class loader, from its {@link #handle()}. Restarting its
-     * broker or S3 server works; {@link #close()} does nothing (the owner stops the stack).
-     */
-    @SuppressWarnings("unchecked")
-    static EmbeddedStack attach(Map<String, Object> handle) {
-        Path dir = (Path) handle.get("dataDir");
-        KafkaBroker broker = KafkaBroker.attach(dir.resolve("kafka"), (Integer) handle.get("broker.port"),
-                (Integer) handle.get("broker.controllerPort"),
-                (java.util.concurrent.atomic.AtomicReference<Process>) handle.get("broker.process"));
-        S3Server s3 = S3Server.attach(dir.resolve("s3"), (Integer) handle.get("s3.port"),
-                (String) handle.get("s3.accessKey"), (String) handle.get("s3.secretKey"),
-                (java.util.concurrent.atomic.AtomicReference<Process>) handle.get("s3.process"));
-        return new EmbeddedStack(dir, false, broker, s3, TopicDefinitions.load(), false);
+        this.hook = new Thread(this::close, "embedded-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** A stack in a new temporary directory, deleted by {@link #close()}. */
@@ -131,7 +98,7 @@ public final class EmbeddedStack implements AutoCloseable {
             broker.stop();
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
-        EmbeddedStack stack = new EmbeddedStack(dir, temporary, broker, s3, defs, true);
+        EmbeddedStack stack = new EmbeddedStack(dir, temporary, broker, s3, defs);
         try {
             stack.createTopics();
             try (ObjectStore store = new ObjectStore(stack.s3Settings())) {
@@ -198,11 +165,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /**
      * Stops broker and S3 server (both at once; the broker shuts down in a controlled way) and
-     * deletes a temporary data dir. Does nothing on a view from {@link #attach}.
+     * deletes a temporary data dir.
      */
     @Override
     public synchronized void close() {
-        if (closed || hook == null) {
+        if (closed) {
             return;
         }
         closed = true;

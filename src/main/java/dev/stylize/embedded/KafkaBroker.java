@@ -92,11 +92,6 @@ public final class KafkaBroker extends ChildServer {
         return ChildProcesses.freePort();
     }
 
-    /** A view of a broker started elsewhere (another class loader), sharing its process reference. */
-    static KafkaBroker attach(Path dataDir, int port, int controllerPort, AtomicReference<Process> process) {
-        return new KafkaBroker(dataDir, port, controllerPort, DEFAULT_START_TIMEOUT, process);
-    }
-
     int controllerPort() {
         return controllerPort;
     }

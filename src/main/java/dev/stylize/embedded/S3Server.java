@@ -85,11 +85,6 @@ public final class S3Server extends ChildServer {
         return s;
     }
 
-    /** A view of a server started elsewhere (another class loader), sharing its process reference. */
-    static S3Server attach(Path dataDir, int port, String accessKey, String secretKey, AtomicReference<Process> process) {
-        return new S3Server(dataDir, port, accessKey, secretKey, DEFAULT_START_TIMEOUT, process);
-    }
-
     /** {@code http://127.0.0.1:PORT} */
     public String endpoint() {
         return "http://" + ChildProcesses.LOOPBACK + ":" + port;

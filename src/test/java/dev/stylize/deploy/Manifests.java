@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.stylize.worker.WorkerConfig;
+import io.smallrye.config.WithDefault;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,11 +142,38 @@ public final class Manifests {
         return Map.entry(m.group(1), m.group(2));
     }
 
-    /** The value the app gets for {@code property} with this environment. */
+    /**
+     * The value the app gets for {@code property} with this environment: a {@code ${ENV:default}} of
+     * application.properties, or else a {@code stylize.*} setting of {@link WorkerConfig}, which the
+     * environment variable SmallRye maps to it ({@code stylize.max-job-ms} ← {@code STYLIZE_MAX_JOB_MS})
+     * overrides.
+     */
     public static String resolve(String property, Map<String, String> env) {
+        if (appProperties().getProperty(property) == null && property.startsWith("stylize.")) {
+            String v = env.get(property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+            return v != null ? v : workerConfigDefault(property);
+        }
         Map.Entry<String, String> e = envWithDefault(property);
         String v = env.get(e.getKey());
         return v != null ? v : e.getValue();
+    }
+
+    /** The {@code @WithDefault} of a top-level {@code stylize.*} setting. */
+    static String workerConfigDefault(String property) {
+        String[] words = property.substring("stylize.".length()).split("-");
+        StringBuilder method = new StringBuilder(words[0]);
+        for (int k = 1; k < words.length; k++) {
+            method.append(Character.toUpperCase(words[k].charAt(0))).append(words[k].substring(1));
+        }
+        try {
+            WithDefault d = WorkerConfig.class.getMethod(method.toString()).getAnnotation(WithDefault.class);
+            if (d == null) {
+                throw new AssertionError(property + " has no default in WorkerConfig");
+            }
+            return d.value();
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("neither application.properties nor WorkerConfig has " + property);
+        }
     }
 
     /** The worker container of the stylize-worker Deployment. */

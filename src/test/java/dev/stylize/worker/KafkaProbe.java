@@ -178,6 +178,27 @@ final class KafkaProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * A new consumer group whose offsets on the requests topic stand at its current end: a worker in it
+     * sees only what is sent from now on, whatever earlier tests left unanswered.
+     */
+    String groupAtEnd(String prefix) throws InterruptedException, ExecutionException {
+        String group = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String requests = topic("requests");
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int i = 0; i < topics.byRole("requests").partitions(); i++) {
+                latest.put(new TopicPartition(requests, i), OffsetSpec.latest());
+            }
+            Map<TopicPartition, OffsetAndMetadata> at = new java.util.HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, o) -> at.put(tp, new OffsetAndMetadata(o.offset())));
+            admin.alterConsumerGroupOffsets(group, at).all().get();
+        }
+        return group;
+    }
+
     /** End offset of a partition (for the overhead measurement's sanity). */
     long endOffset(TopicPartition tp) throws InterruptedException, ExecutionException {
         Properties p = new Properties();

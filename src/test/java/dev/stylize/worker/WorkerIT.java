@@ -22,20 +22,34 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The worker as users run it: a separate OS process ({@code serve} of the packaged jar) against the
  * real embedded broker and S3 server. Outputs are checked pixel by pixel against the analytic
  * models' formulas and against their sha256 in S3.
  */
-@TestMethodOrder(MethodOrderer.MethodName.class)
 class WorkerIT extends WorkerItBase {
+    /** This test's consumer group, from the end of the requests topic: no test sees another's records. */
+    String group;
+
+    @BeforeEach
+    void newGroup() throws Exception {
+        group = kafka.groupAtEnd("worker-it");
+    }
+
+    /** A worker in this test's group. */
+    WorkerProcess start(String name, java.nio.file.Path models, List<String> jvm, Map<String, String> env)
+            throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("STYLIZE_GROUP_ID", group);
+        return worker(name, models, jvm, all);
+    }
+
     @Test
-    void a_everyModeThroughKafka() throws Exception {
-        try (WorkerProcess w = worker("modes", null, List.of(), Map.of())) {
+    void everyModeThroughKafka() throws Exception {
+        try (WorkerProcess w = start("modes", null, List.of(), Map.of())) {
             String composite = jobId("composite");
             String inpaint = jobId("inpaint");
             String outpaint = jobId("outpaint");
@@ -124,8 +138,8 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void b_invalidRequestsGoToTheDeadLetterTopic() throws Exception {
-        try (WorkerProcess w = worker("dlq", null, List.of(), Map.of())) {
+    void invalidRequestsGoToTheDeadLetterTopic() throws Exception {
+        try (WorkerProcess w = start("dlq", null, List.of(), Map.of())) {
             kafka.send(kafka.topic("requests"), "not-json", "{this is not json".getBytes(StandardCharsets.UTF_8));
             ConsumerRecord<String, byte[]> bad = kafka.await(r -> r.topic().equals(kafka.topic("dlq"))
                     && "not-json".equals(r.key()), RESULT_TIMEOUT);
@@ -158,8 +172,8 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void c_sameJobTwiceGivesOneOutputAndMatchingResults() throws Exception {
-        try (WorkerProcess w = worker("dup", null, List.of(), Map.of())) {
+    void sameJobTwiceGivesOneOutputAndMatchingResults() throws Exception {
+        try (WorkerProcess w = start("dup", null, List.of(), Map.of())) {
             String id = jobId("dup");
             String req = request(id, "composite", "in/a.png", "in/b.png", "in/l-mask.png", "\"steps\":3");
             kafka.submit(id, req);
@@ -182,8 +196,8 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void d_cancelDuringDenoisingStopsWithinAStep() throws Exception {
-        try (WorkerProcess w = worker("cancel", slowModels, List.of(), Map.of())) {
+    void cancelDuringDenoisingStopsWithinAStep() throws Exception {
+        try (WorkerProcess w = start("cancel", slowModels, List.of(), Map.of())) {
             String id = jobId("cancel");
             kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":40"));
             kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 2, RESULT_TIMEOUT);
@@ -202,25 +216,25 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void e_sigkillDuringDenoisingThenANewWorkerFinishesOnce() throws Exception {
+    void sigkillDuringDenoisingThenANewWorkerFinishesOnce() throws Exception {
         String id = jobId("sigkill");
         RecordMetadata sent;
-        try (WorkerProcess a = worker("sigkill-a", slowModels, List.of(), Map.of())) {
+        try (WorkerProcess a = start("sigkill-a", slowModels, List.of(), Map.of())) {
             sent = kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":12"));
             kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
             a.kill();
         }
         assertTrue(kafka.results(id).isEmpty(), "no result from the killed worker");
-        try (WorkerProcess b = worker("sigkill-b", slowModels, List.of(), Map.of())) {
+        try (WorkerProcess b = start("sigkill-b", slowModels, List.of(), Map.of())) {
             ResultEvent r = kafka.awaitResult(id, RESULT_TIMEOUT);
             assertEquals(JobStatus.SUCCEEDED, r.status(), () -> "" + r.error());
             assertEquals(2, r.attempt(), "second delivery");
             fetchOutput(r);
             long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (kafka.committed(GROUP, sent) <= sent.offset() && System.nanoTime() < end) {
+            while (kafka.committed(group, sent) <= sent.offset() && System.nanoTime() < end) {
                 Thread.sleep(500);
             }
-            assertTrue(kafka.committed(GROUP, sent) > sent.offset(), "offset committed after the result");
+            assertTrue(kafka.committed(group, sent) > sent.offset(), "offset committed after the result");
         }
         kafka.drain(Duration.ofSeconds(3));
         assertEquals(1, kafka.results(id).size(), "exactly one terminal result");
@@ -228,8 +242,8 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void f_brokerRestartMidJobLosesNothing() throws Exception {
-        try (WorkerProcess w = worker("restart", slowModels, List.of(), Map.of())) {
+    void brokerRestartMidJobLosesNothing() throws Exception {
+        try (WorkerProcess w = start("restart", slowModels, List.of(), Map.of())) {
             String id = jobId("restart");
             kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":16"));
             kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
@@ -254,7 +268,7 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void g_aJobThatKillsItsWorkerEveryTimeEndsFailedAfterTheAttemptCap() throws Exception {
+    void aJobThatKillsItsWorkerEveryTimeEndsFailedAfterTheAttemptCap() throws Exception {
         // A 4000×3000 target on a 160 MB heap: decoding and the float canvas exceed it, and
         // -XX:+ExitOnOutOfMemoryError makes the JVM die as an OOM-killed pod would.
         putImage("in/huge.png", TestImages.gradient(4000, 3000));
@@ -264,7 +278,7 @@ class WorkerIT extends WorkerItBase {
         Map<String, String> env = Map.of("STYLIZE_MAX_CANVAS_PIXELS", "12000000", "STYLIZE_MAX_ATTEMPTS", "2");
         ResultEvent result = null;
         for (int round = 0; round < 5 && result == null; round++) {
-            WorkerProcess w = worker("poison-" + round, null, jvm, env);
+            WorkerProcess w = start("poison-" + round, null, jvm, env);
             long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (w.isAlive() && System.nanoTime() < end && kafka.results(id).isEmpty()) {
                 kafka.drain(Duration.ofMillis(500));
@@ -282,10 +296,10 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void h_sigtermPastTheGracePeriodLeavesTheJobToAnotherWorker() throws Exception {
+    void sigtermPastTheGracePeriodLeavesTheJobToAnotherWorker() throws Exception {
         String id = jobId("sigterm");
         RecordMetadata sent;
-        try (WorkerProcess a = worker("sigterm-a", slowModels, List.of(), Map.of("STYLIZE_SHUTDOWN_GRACE", "PT1S"))) {
+        try (WorkerProcess a = start("sigterm-a", slowModels, List.of(), Map.of("STYLIZE_SHUTDOWN_GRACE", "PT1S"))) {
             sent = kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":30"));
             kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
             int exit = a.stop(Duration.ofSeconds(60));
@@ -296,8 +310,8 @@ class WorkerIT extends WorkerItBase {
         }
         kafka.drain(Duration.ofSeconds(2));
         assertTrue(kafka.results(id).isEmpty(), "an interrupted job publishes no result");
-        assertTrue(kafka.committed(GROUP, sent) <= sent.offset(), "and its offset stays uncommitted");
-        try (WorkerProcess b = worker("sigterm-b", slowModels, List.of(), Map.of())) {
+        assertTrue(kafka.committed(group, sent) <= sent.offset(), "and its offset stays uncommitted");
+        try (WorkerProcess b = start("sigterm-b", slowModels, List.of(), Map.of())) {
             ResultEvent r = kafka.awaitResult(id, RESULT_TIMEOUT);
             fetchOutput(r);
             assertEquals(2, r.attempt());
@@ -305,8 +319,8 @@ class WorkerIT extends WorkerItBase {
     }
 
     @Test
-    void i_anS3OutageMidJobIsRiddenOut() throws Exception {
-        try (WorkerProcess w = worker("s3-outage", slowModels, List.of(), Map.of())) {
+    void anS3OutageMidJobIsRiddenOut() throws Exception {
+        try (WorkerProcess w = start("s3-outage", slowModels, List.of(), Map.of())) {
             String id = jobId("s3-outage");
             kafka.submit(id, request(id, "composite", "in/a.png", "in/b.png", null, "\"steps\":12"));
             kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
