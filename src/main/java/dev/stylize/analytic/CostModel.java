@@ -1,6 +1,6 @@
 package dev.stylize.analytic;
 
-import dev.stylize.job.ModeDefaults;
+import dev.stylize.job.ParamTable;
 import dev.stylize.runtime.Component;
 import dev.stylize.runtime.ModelManifest;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ public final class CostModel {
     public static final int REFERENCE_WIDTH = 2048;
     public static final int REFERENCE_HEIGHT = 1024;
     /** Fill steps of a composite job. */
-    public static final int REFERENCE_STEPS = ModeDefaults.STEPS;
+    public static final int REFERENCE_STEPS = ParamTable.STEPS.defaultValue().fixed();
     static final int T5_TOKENS = ModelManifest.FLUX1.textLength();
     static final int CLIP_TOKENS = ModelManifest.FLUX1.clipLength();
     static final int SIGLIP_PIXELS = ModelManifest.FLUX1.siglipImageSize() * ModelManifest.FLUX1.siglipImageSize();

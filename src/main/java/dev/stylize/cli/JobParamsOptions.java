@@ -9,25 +9,25 @@ import dev.stylize.job.ReferenceBlend;
 import dev.stylize.job.StylizeException;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The job parameters and per-reference settings as options, shared by {@code run} (local files) and
  * {@code submit} (through Kafka) so both take the same flags. Absent options stay null: the mode's
- * default applies ({@link dev.stylize.job.ParamResolver}).
+ * default applies ({@link dev.stylize.job.ParamResolver}); help, ranges and defaults are
+ * {@link dev.stylize.job.ParamTable}'s.
  */
+@Command(resourceBundle = "dev.stylize.cli.JobParamsHelp")
 final class JobParamsOptions {
-    @Option(names = "--reference-weight", description = "Weight per reference, in --reference order (default 1).")
+    // Options that are rows of ParamTable take their help from it (JobParamsHelp): no description here.
+    @Option(names = "--reference-weight")
     List<Double> referenceWeights = new ArrayList<>();
 
-    @Option(names = "--reference-prompt-embeds-scale", description = "Per reference, in --reference order"
-            + " (default 1): multiplies its whole [T5 | Redux] sequence before the sum; needs --reference-blend"
-            + " sum_conditioning (diffusers prompt_embeds_scale).")
+    @Option(names = "--reference-prompt-embeds-scale")
     List<Double> referencePromptEmbedsScales = new ArrayList<>();
 
-    @Option(names = "--reference-pooled-prompt-embeds-scale", description = "Per reference, in --reference order"
-            + " (default 1): multiplies its copy of the pooled CLIP vector before the sum; needs --reference-blend"
-            + " sum_conditioning (diffusers pooled_prompt_embeds_scale).")
+    @Option(names = "--reference-pooled-prompt-embeds-scale")
     List<Double> referencePooledPromptEmbedsScales = new ArrayList<>();
 
     @Option(names = "--reference-mask", description = "Mask per reference, in --reference order ('-' for none).")
@@ -42,37 +42,34 @@ final class JobParamsOptions {
     @Option(names = "--guidance")
     Double guidance;
 
-    @Option(names = "--strength", description = "img2img strength in (0,1].")
+    @Option(names = "--strength")
     Double strength;
 
-    @Option(names = "--redux-strength", description = "Multiplies every Redux token (ComfyUI style strength).")
+    @Option(names = "--redux-strength")
     Double reduxStrength;
 
-    @Option(names = "--redux-downsample", description = "Average the 27x27 Redux grid to floor(27/k)^2 tokens.")
+    @Option(names = "--redux-downsample")
     Integer reduxDownsample;
 
-    @Option(names = "--reference-blend", description = "concat (ComfyUI chaining, default), sum (Redux tokens"
-            + " summed, text once) or sum_conditioning (diffusers FluxPriorReduxPipeline: whole sequences and"
-            + " pooled vectors scaled per reference, then summed)")
+    @Option(names = "--reference-blend")
     String referenceBlend;
 
-    @Option(names = "--posterior", description = "VAE posterior for the masked-image and init latents: mean (default,"
-            + " as BFL) or sample (as diffusers; noise from the seed; needs a VAE encoder with a logvar output)")
+    @Option(names = "--posterior")
     String posterior;
 
-    @Option(names = "--prompt")
+    @Option(names = "--prompt", description = "Text prompt (needs a model set with a text encoder).")
     String prompt;
 
-    @Option(names = "--layout", description = "horizontal or vertical (composite)")
+    @Option(names = "--layout")
     String layout;
 
-    @Option(names = "--paste-back", negatable = true, description = "Keep original pixels outside the mask.")
+    @Option(names = "--paste-back", negatable = true)
     Boolean pasteBack;
 
-    @Option(names = "--outpaint", split = ",", description = "left,right,top,bottom margins in pixels")
+    @Option(names = "--outpaint", split = ",")
     List<Integer> outpaint;
 
-    @Option(names = "--preview-every", description = "Write a latent preview every N steps.")
+    @Option(names = "--preview-every")
     Integer previewEvery;
 
     JobParams jobParams() {

@@ -6,8 +6,8 @@ import dev.stylize.imaging.ImageEncoder;
 import dev.stylize.imaging.RgbImage;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.Mode;
-import dev.stylize.job.ModeDefaults;
 import dev.stylize.job.ParamResolver;
+import dev.stylize.job.ParamTable;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.GaussianNoise;
@@ -108,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
     private List<Reference> references(PipelineLimits limits) throws IOException {
         List<Double> weights = new ArrayList<>();
         for (int i = 0; i < references.size(); i++) {
-            weights.add(params.weight(i) == null ? 1.0 : params.weight(i));
+            weights.add(params.weight(i) == null ? ParamTable.WEIGHT.defaultValue().fixed() : params.weight(i));
         }
         ParamResolver.checkReferences(weights);
         ParamResolver.checkEmbedsScales(params.perReference(params.referencePromptEmbedsScales, references.size()),
@@ -120,8 +120,9 @@ final class RunCommand implements Callable<Integer> {
             Reference ref = new Reference(read(references.get(i), limits), weights.get(i), refMask);
             Double prompt = params.promptEmbedsScale(i);
             Double pooled = params.pooledPromptEmbedsScale(i);
-            refs.add(ref.withEmbedsScales(prompt == null ? ModeDefaults.PROMPT_EMBEDS_SCALE : prompt,
-                    pooled == null ? ModeDefaults.POOLED_PROMPT_EMBEDS_SCALE : pooled));
+            refs.add(ref.withEmbedsScales(
+                    prompt == null ? ParamTable.PROMPT_EMBEDS_SCALE.defaultValue().fixed() : prompt,
+                    pooled == null ? ParamTable.POOLED_PROMPT_EMBEDS_SCALE.defaultValue().fixed() : pooled));
         }
         return refs;
     }

@@ -1,7 +1,7 @@
 package dev.stylize.job;
 
 /**
- * Parameters as a user gives them; null means "the mode's default". {@link ParamResolver} turns
+ * Parameters as a user gives them; null means "the default" ({@link ParamTable}). {@link ParamResolver} turns
  * them into {@link ResolvedParams}.
  */
 public record JobParams(
@@ -18,7 +18,7 @@ public record JobParams(
         Margins outpaint,
         Posterior posterior) {
 
-    /** Without {@code posterior} (its default, {@link ModeDefaults#POSTERIOR}). */
+    /** Without {@code posterior} (its default, {@link ParamTable#POSTERIOR}). */
     public JobParams(Integer steps, Double guidance, Long seed, Double strength, Double reduxStrength,
             Integer reduxDownsample, ReferenceBlend referenceBlend, Layout layout, Boolean pasteBack,
             Integer previewEvery, Margins outpaint) {

@@ -39,7 +39,7 @@ public record JobRequest(
         return params == null ? JobParams.defaults() : params;
     }
 
-    /** Each reference's weight, 1.0 where absent, in reference order. */
+    /** Each reference's weight, its default where absent, in reference order. */
     public List<Double> referenceWeights() {
         List<Double> weights = new ArrayList<>(reference.size());
         for (ReferenceRef r : reference) {
@@ -72,14 +72,12 @@ public record JobRequest(
     public record ObjectRef(String bucket, String key) {}
 
     /**
-     * A reference image with its weight (null = 1.0), an optional mask restricting which of its Redux
-     * tokens are kept, and its diffusers whole-sequence scales (null = {@link ModeDefaults}'s; only with
+     * A reference image with its weight (null = default), an optional mask restricting which of its Redux
+     * tokens are kept, and its diffusers whole-sequence scales (null = {@link ParamTable}'s; only with
      * {@code referenceBlend sum_conditioning}).
      */
     public record ReferenceRef(String bucket, String key, Double weight, ObjectRef mask, Double promptEmbedsScale,
             Double pooledPromptEmbedsScale) {
-        public static final double DEFAULT_WEIGHT = 1.0;
-
         public ReferenceRef(String bucket, String key, Double weight, ObjectRef mask) {
             this(bucket, key, weight, mask, null, null);
         }
@@ -89,26 +87,27 @@ public record JobRequest(
         }
 
         public double weightOrDefault() {
-            return weight == null ? DEFAULT_WEIGHT : weight;
+            return weight == null ? ParamTable.WEIGHT.defaultValue().fixed() : weight;
         }
 
         public double promptEmbedsScaleOrDefault() {
-            return promptEmbedsScale == null ? ModeDefaults.PROMPT_EMBEDS_SCALE : promptEmbedsScale;
+            return promptEmbedsScale == null ? ParamTable.PROMPT_EMBEDS_SCALE.defaultValue().fixed() : promptEmbedsScale;
         }
 
         public double pooledPromptEmbedsScaleOrDefault() {
-            return pooledPromptEmbedsScale == null ? ModeDefaults.POOLED_PROMPT_EMBEDS_SCALE : pooledPromptEmbedsScale;
+            return pooledPromptEmbedsScale == null ? ParamTable.POOLED_PROMPT_EMBEDS_SCALE.defaultValue().fixed()
+                    : pooledPromptEmbedsScale;
         }
     }
 
     /**
      * Where outputs go: {@code bucket}, a key {@code prefix} (relative: no leading '/', no ".."; "" when absent)
-     * and the image {@code format} (png when absent).
+     * and the image {@code format} (its default when absent).
      */
     public record OutputSpec(String bucket, String prefix, OutputFormat format) {
         public OutputSpec {
             prefix = prefix == null ? "" : prefix;
-            format = format == null ? OutputFormat.PNG : format;
+            format = format == null ? ParamTable.OUTPUT_FORMAT.defaultValue().fixed() : format;
         }
     }
 }

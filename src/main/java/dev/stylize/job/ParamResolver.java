@@ -1,117 +1,92 @@
 package dev.stylize.job;
 
+import static dev.stylize.job.ParamTable.GUIDANCE;
+import static dev.stylize.job.ParamTable.LAYOUT;
+import static dev.stylize.job.ParamTable.OUTPAINT_MARGIN;
+import static dev.stylize.job.ParamTable.PASTE_BACK;
+import static dev.stylize.job.ParamTable.POSTERIOR;
+import static dev.stylize.job.ParamTable.PREVIEW_EVERY;
+import static dev.stylize.job.ParamTable.REDUX_DOWNSAMPLE;
+import static dev.stylize.job.ParamTable.REDUX_STRENGTH;
+import static dev.stylize.job.ParamTable.REFERENCE_BLEND;
+import static dev.stylize.job.ParamTable.STEPS;
+import static dev.stylize.job.ParamTable.STRENGTH;
+
 import java.util.List;
 
-/** Fills defaults from {@link ModeDefaults} and rejects out-of-range values with a message naming the field. */
+/**
+ * Fills defaults and checks ranges, both from {@link ParamTable}, in one pass over the parameters; a value out of
+ * range is PARAM_OUT_OF_RANGE with its JSON path ({@code params.steps must be in [1, 200], got 0}). Also the
+ * rules that span fields: outpaint needs a margin, a whole-sequence scale needs sum_conditioning.
+ */
 public final class ParamResolver {
-    public static final int MAX_STEPS = 200;
-    public static final double MAX_GUIDANCE = 100;
-    public static final double MAX_REDUX_STRENGTH = 10;
-    /** ⌊27/k⌋ must stay ≥ 1 token per side; 9 leaves a 3×3 grid (ComfyUI Redux nodes stop there too). */
-    public static final int MAX_REDUX_DOWNSAMPLE = 9;
-    public static final double MAX_WEIGHT = 10;
-    /** Per reference {@code promptEmbedsScale} and {@code pooledPromptEmbedsScale}: [0, this]. */
-    public static final double MAX_EMBEDS_SCALE = 10;
-    public static final int MAX_REFERENCES = 4;
-    public static final int MAX_MARGIN = 4096;
-
     private ParamResolver() {}
 
     public static ResolvedParams resolve(Mode mode, JobParams p, boolean devAvailable, long fallbackSeed) {
-        Transformer transformer = ModeDefaults.transformer(mode, devAvailable);
-        int steps = orDefault(p.steps(), ModeDefaults.STEPS);
-        range("steps", steps, 1, MAX_STEPS);
-        double guidance = orDefault(p.guidance(), ModeDefaults.guidance(transformer));
-        range("guidance", guidance, 0, MAX_GUIDANCE);
-        double strength = orDefault(p.strength(), ModeDefaults.strength(mode));
-        // Any strength in (0, 1] leaves at least one step: t_start = int(N - N*s) < N
-        // (docs/pipeline.md#img2img-start).
-        if (!(strength > 0 && strength <= 1)) {
-            throw out("strength must be in (0, 1], got " + strength);
-        }
-        double reduxStrength = orDefault(p.reduxStrength(), ModeDefaults.REDUX_STRENGTH);
-        range("reduxStrength", reduxStrength, 0, MAX_REDUX_STRENGTH);
-        int downsample = orDefault(p.reduxDownsample(), ModeDefaults.REDUX_DOWNSAMPLE);
-        range("reduxDownsample", downsample, 1, MAX_REDUX_DOWNSAMPLE);
-        int previewEvery = orDefault(p.previewEvery(), ModeDefaults.PREVIEW_EVERY);
-        range("previewEvery", previewEvery, 0, MAX_STEPS);
+        Transformer t = ModeDefaults.transformer(mode, devAvailable);
+        int steps = STEPS.resolve(p.steps(), mode, t);
+        double guidance = GUIDANCE.resolve(p.guidance(), mode, t);
+        double strength = STRENGTH.resolve(p.strength(), mode, t);
+        double reduxStrength = REDUX_STRENGTH.resolve(p.reduxStrength(), mode, t);
+        int downsample = REDUX_DOWNSAMPLE.resolve(p.reduxDownsample(), mode, t);
+        int previewEvery = PREVIEW_EVERY.resolve(p.previewEvery(), mode, t);
         Margins margins = p.outpaint() == null ? Margins.NONE : p.outpaint();
-        for (int m : new int[] {margins.left(), margins.right(), margins.top(), margins.bottom()}) {
-            range("outpaint margin", m, 0, MAX_MARGIN);
-        }
+        OUTPAINT_MARGIN.check(margins.left(), "left");
+        OUTPAINT_MARGIN.check(margins.right(), "right");
+        OUTPAINT_MARGIN.check(margins.top(), "top");
+        OUTPAINT_MARGIN.check(margins.bottom(), "bottom");
         if (mode == Mode.OUTPAINT && margins.isEmpty()) {
-            throw out("outpaint needs at least one non-zero margin (params.outpaint)");
+            throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE,
+                    "params.outpaint: outpaint needs at least one non-zero margin");
         }
-        boolean pasteBack = p.pasteBack() == null ? ModeDefaults.pasteBack(mode) : p.pasteBack();
         long seed = p.seed() == null ? fallbackSeed : p.seed();
-        return new ResolvedParams(mode, transformer, steps, guidance, seed, strength, reduxStrength, downsample,
-                p.referenceBlend() == null ? ModeDefaults.REFERENCE_BLEND : p.referenceBlend(),
-                p.layout() == null ? Layout.HORIZONTAL : p.layout(), pasteBack, previewEvery, margins,
-                p.posterior() == null ? ModeDefaults.POSTERIOR : p.posterior());
+        return new ResolvedParams(mode, t, steps, guidance, seed, strength, reduxStrength, downsample,
+                REFERENCE_BLEND.resolve(p.referenceBlend(), mode, t), LAYOUT.resolve(p.layout(), mode, t),
+                PASTE_BACK.resolve(p.pasteBack(), mode, t), previewEvery, margins,
+                POSTERIOR.resolve(p.posterior(), mode, t));
     }
 
-    /** Checks per-reference weights and the reference count. */
+    /** Checks the reference count and each reference's weight (null = default). */
     public static void checkReferences(List<Double> weights) {
         if (weights.isEmpty()) {
             throw new StylizeException(ErrorCode.INVALID_REQUEST, "at least one reference image is required");
         }
-        if (weights.size() > MAX_REFERENCES) {
-            throw out("at most " + MAX_REFERENCES + " references, got " + weights.size());
+        if (weights.size() > ParamTable.MAX_REFERENCES) {
+            throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE,
+                    "reference: at most " + ParamTable.MAX_REFERENCES + " references, got " + weights.size());
         }
         for (int i = 0; i < weights.size(); i++) {
-            range("reference[" + i + "].weight", weights.get(i), 0, MAX_WEIGHT);
+            ParamTable.WEIGHT.check(weights.get(i), i);
         }
     }
 
     /**
-     * Checks the per-reference whole-sequence scales (null = default): each in [0, MAX_EMBEDS_SCALE], and
-     * any value but the default only with {@link ReferenceBlend#SUM_CONDITIONING}, the one blend whose
-     * per-reference sequences include the text part they scale.
+     * Checks the per-reference whole-sequence scales (null = default): each in its table range, and any value
+     * but the default only with {@link ReferenceBlend#SUM_CONDITIONING}, the one blend whose per-reference
+     * sequences include the text part they scale.
      *
      * @param blend the request's blend, null = default
      */
     public static void checkEmbedsScales(List<Double> promptScales, List<Double> pooledScales, ReferenceBlend blend) {
-        ReferenceBlend b = blend == null ? ModeDefaults.REFERENCE_BLEND : blend;
+        ReferenceBlend b = blend == null ? REFERENCE_BLEND.defaultValue().fixed() : blend;
         for (int i = 0; i < promptScales.size(); i++) {
-            checkEmbedsScale("reference[" + i + "].promptEmbedsScale", promptScales.get(i),
-                    ModeDefaults.PROMPT_EMBEDS_SCALE, b);
+            checkEmbedsScale(ParamTable.PROMPT_EMBEDS_SCALE, i, promptScales.get(i), b);
         }
         for (int i = 0; i < pooledScales.size(); i++) {
-            checkEmbedsScale("reference[" + i + "].pooledPromptEmbedsScale", pooledScales.get(i),
-                    ModeDefaults.POOLED_PROMPT_EMBEDS_SCALE, b);
+            checkEmbedsScale(ParamTable.POOLED_PROMPT_EMBEDS_SCALE, i, pooledScales.get(i), b);
         }
     }
 
-    private static void checkEmbedsScale(String name, Double v, double dflt, ReferenceBlend blend) {
+    private static void checkEmbedsScale(ParamTable.Param<Double> row, int i, Double v, ReferenceBlend blend) {
         if (v == null) {
             return;
         }
-        range(name, v, 0, MAX_EMBEDS_SCALE);
-        if (v != dflt && blend != ReferenceBlend.SUM_CONDITIONING) {
-            throw out(name + " " + fmt(v) + " needs params.referenceBlend sum_conditioning (" + wire(blend)
-                    + " keeps the text part once, unscaled), got " + wire(blend));
+        row.check(v, i);
+        if (!v.equals(row.defaultValue().fixed()) && blend != ReferenceBlend.SUM_CONDITIONING) {
+            String b = REFERENCE_BLEND.wire(blend);
+            throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE, row.path(i) + " " + ParamTable.Range.show(v)
+                    + " needs params.referenceBlend sum_conditioning (" + b + " keeps the text part once, unscaled),"
+                    + " got " + b);
         }
-    }
-
-    private static String wire(ReferenceBlend b) {
-        return b.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static <T> T orDefault(T v, T d) {
-        return v == null ? d : v;
-    }
-
-    private static void range(String name, double v, double lo, double hi) {
-        if (!(v >= lo && v <= hi)) {
-            throw out(name + " must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(v));
-        }
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static StylizeException out(String msg) {
-        return new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE, msg);
     }
 }

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * JSON tree → {@link JobRequest}, field by field with the field's path in every message. It checks JSON types
- * (INVALID_JSON), the schema version and the enum words (UNKNOWN_MODE, PARAM_OUT_OF_RANGE); what a typed
- * request still needs (required fields, ranges) is {@link RequestValidator}'s. Unknown fields are skipped; an
+ * (INVALID_JSON), the schema version and the enum words (UNKNOWN_MODE, PARAM_OUT_OF_RANGE, words from
+ * {@link ParamTable}); what a typed request still needs (required fields, ranges) is {@link RequestValidator}'s,
+ * except a number too large for the Java type, which is out of its table range here. Unknown fields are skipped; an
  * explicit null is the same as an absent field.
  */
 final class RequestReader {
@@ -111,22 +112,22 @@ final class RequestReader {
         if (p == null) {
             return null;
         }
-        JsonNode m = object(p, "outpaint", "params.outpaint");
+        JsonNode m = object(p, ParamTable.OUTPAINT_MARGIN.name(), ParamTable.OUTPAINT_MARGIN.path());
         Margins margins = m == null ? null : new Margins(margin(m, "left"), margin(m, "right"), margin(m, "top"),
                 margin(m, "bottom"));
         return new JobParams(
-                int32(p, "steps"),
-                number(p, "guidance", "params.guidance"),
+                int32(p, ParamTable.STEPS),
+                number(p, "guidance", ParamTable.GUIDANCE.path()),
                 seed(p),
-                number(p, "strength", "params.strength"),
-                number(p, "reduxStrength", "params.reduxStrength"),
-                int32(p, "reduxDownsample"),
-                word(p, "referenceBlend", ReferenceBlend.values(), "concat, sum or sum_conditioning"),
-                word(p, "layout", Layout.values(), "horizontal or vertical"),
-                bool(p, "pasteBack", "params.pasteBack"),
-                int32(p, "previewEvery"),
+                number(p, "strength", ParamTable.STRENGTH.path()),
+                number(p, "reduxStrength", ParamTable.REDUX_STRENGTH.path()),
+                int32(p, ParamTable.REDUX_DOWNSAMPLE),
+                word(p, ParamTable.REFERENCE_BLEND),
+                word(p, ParamTable.LAYOUT),
+                bool(p, "pasteBack", ParamTable.PASTE_BACK.path()),
+                int32(p, ParamTable.PREVIEW_EVERY),
                 margins,
-                word(p, "posterior", Posterior.values(), "mean or sample"));
+                word(p, ParamTable.POSTERIOR));
     }
 
     private static OutputSpec output(JsonNode root) {
@@ -134,20 +135,8 @@ final class RequestReader {
         if (o == null) {
             return null;
         }
-        String format = string(o, "format", "output.format");
-        OutputFormat f = null;
-        if (format != null) {
-            for (OutputFormat candidate : OutputFormat.values()) {
-                if (candidate.wireName().equals(format)) {
-                    f = candidate;
-                }
-            }
-            if (f == null) {
-                throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE,
-                        "output.format must be png, jpeg or webp, got " + quote(format));
-            }
-        }
-        return new OutputSpec(string(o, "bucket", "output.bucket"), string(o, "prefix", "output.prefix"), f);
+        return new OutputSpec(string(o, "bucket", "output.bucket"), string(o, "prefix", "output.prefix"),
+                word(o, ParamTable.OUTPUT_FORMAT));
     }
 
     private static Instant deadline(JsonNode root) {
@@ -215,10 +204,19 @@ final class RequestReader {
         return v.doubleValue();
     }
 
-    /** An integer parameter; one beyond 32 bits is out of range, reported with ParamResolver's bounds. */
-    private static Integer int32(JsonNode params, String name) {
-        String path = "params." + name;
-        JsonNode v = present(params, name);
+    /** An integer parameter; one beyond 32 bits is out of its table range, shown as sent. */
+    private static Integer int32(JsonNode params, ParamTable.Param<Integer> row) {
+        return int32(params, row.name(), row, row.path());
+    }
+
+    /** An absent side is 0: the margins object stands for all four. */
+    private static int margin(JsonNode outpaint, String side) {
+        Integer v = int32(outpaint, side, ParamTable.OUTPAINT_MARGIN, ParamTable.OUTPAINT_MARGIN.path(side));
+        return v == null ? 0 : v;
+    }
+
+    private static Integer int32(JsonNode parent, String name, ParamTable.Param<Integer> row, String path) {
+        JsonNode v = present(parent, name);
         if (v == null) {
             return null;
         }
@@ -227,57 +225,32 @@ final class RequestReader {
         }
         BigInteger b = integerValue(v);
         if (b.compareTo(INT_MIN) < 0 || b.compareTo(INT_MAX) > 0) {
-            int saturated = b.signum() < 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE;
-            throw RequestValidator.outOfRange(name, saturated, literal(v));
-        }
-        return b.intValue();
-    }
-
-    private static int margin(JsonNode outpaint, String side) {
-        String path = "params.outpaint." + side;
-        JsonNode v = present(outpaint, side);
-        if (v == null) {
-            return 0;
-        }
-        if (!isInteger(v)) {
-            throw typeError(path, "an integer", v);
-        }
-        BigInteger b = integerValue(v);
-        if (b.compareTo(INT_MIN) < 0 || b.compareTo(INT_MAX) > 0) {
-            int saturated = b.signum() < 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE;
-            throw RequestValidator.outOfRange("outpaint." + side, saturated, literal(v));
+            // Every int range lies well inside 32 bits, so a value beyond them is out of range, not unreadable.
+            throw row.outOfRange(path, literal(v));
         }
         return b.intValue();
     }
 
     private static Long seed(JsonNode params) {
-        JsonNode v = present(params, "seed");
+        ParamTable.Param<Long> row = ParamTable.SEED;
+        JsonNode v = present(params, row.name());
         if (v == null) {
             return null;
         }
         if (!isInteger(v)) {
-            throw typeError("params.seed", "an integer", v);
+            throw typeError(row.path(), "an integer", v);
         }
         BigInteger b = integerValue(v);
         if (b.bitLength() > 63) {
-            throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE, "params.seed must be in [" + Long.MIN_VALUE
-                    + ", " + Long.MAX_VALUE + "], got " + literal(v));
+            throw row.outOfRange(row.path(), literal(v));
         }
         return b.longValue();
     }
 
-    private static <E extends Enum<E>> E word(JsonNode params, String name, E[] values, String allowed) {
-        String s = string(params, name, "params." + name);
-        if (s == null) {
-            return null;
-        }
-        for (E e : values) {
-            if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
-                return e;
-            }
-        }
-        throw new StylizeException(ErrorCode.PARAM_OUT_OF_RANGE,
-                "params." + name + " must be " + allowed + ", got " + quote(s));
+    /** A WORD row's value: its exact lowercase wire word, or PARAM_OUT_OF_RANGE listing the words. */
+    private static <E> E word(JsonNode parent, ParamTable.Param<E> row) {
+        String s = string(parent, row.name(), row.path());
+        return s == null ? null : row.word(s, null);
     }
 
     /**

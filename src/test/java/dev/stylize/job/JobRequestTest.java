@@ -42,8 +42,8 @@ class JobRequestTest {
         assertEquals("", r.output().prefix());
         assertEquals(OutputFormat.PNG, r.output().format());
         ResolvedParams p = ParamResolver.resolve(r.mode(), r.jobParams(), true, 99);
-        assertEquals(ModeDefaults.RESTYLE_STRENGTH, p.strength());
-        assertEquals(ModeDefaults.DEV_GUIDANCE, p.guidance());
+        assertEquals(0.6, p.strength());
+        assertEquals(2.5, p.guidance());
         assertEquals(99, p.seed());
         assertEquals(Posterior.MEAN, p.posterior());
     }

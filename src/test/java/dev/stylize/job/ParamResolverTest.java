@@ -71,6 +71,6 @@ class ParamResolverTest {
         StylizeException e = assertThrows(StylizeException.class,
                 () -> ParamResolver.resolve(Mode.COMPOSITE, p, false, 1));
         assertEquals(ErrorCode.PARAM_OUT_OF_RANGE, e.code());
-        assertTrue(e.getMessage().startsWith(field), e.getMessage());
+        assertTrue(e.getMessage().startsWith("params." + field + " must be in "), e.getMessage());
     }
 }

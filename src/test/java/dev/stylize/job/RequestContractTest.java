@@ -213,7 +213,7 @@ class RequestContractTest {
         t.add(param("guidance", "100.5", ErrorCode.PARAM_OUT_OF_RANGE, "params.guidance must be in [0, 100], got 100.5"));
         t.add(param("guidance", "-1", ErrorCode.PARAM_OUT_OF_RANGE, "params.guidance must be in [0, 100], got -1"));
         t.add(param("guidance", "true", ErrorCode.INVALID_JSON, "params.guidance must be a number, got a boolean"));
-        t.add(param("strength", "0", ErrorCode.PARAM_OUT_OF_RANGE, "params.strength must be in (0, 1], got 0.0"));
+        t.add(param("strength", "0", ErrorCode.PARAM_OUT_OF_RANGE, "params.strength must be in (0, 1], got 0"));
         t.add(param("strength", "1.01", ErrorCode.PARAM_OUT_OF_RANGE, "params.strength must be in (0, 1], got 1.01"));
         t.add(param("reduxStrength", "10.5", ErrorCode.PARAM_OUT_OF_RANGE,
                 "params.reduxStrength must be in [0, 10], got 10.5"));

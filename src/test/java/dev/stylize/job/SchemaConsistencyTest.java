@@ -1,42 +1,113 @@
 package dev.stylize.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The schemas' numbers, patterns and word lists are the code's: a change on one side fails here. */
+/**
+ * The schemas' numbers, patterns and word lists are the code's: a change on one side fails here. The request's
+ * parameters are checked row by row against {@link ParamTable}.
+ */
 class SchemaConsistencyTest {
     private static final JsonNode REQUEST = Schemas.raw(Schemas.REQUEST);
     private static final JsonNode PROGRESS = Schemas.raw(Schemas.PROGRESS);
     private static final JsonNode RESULT = Schemas.raw(Schemas.RESULT);
 
+    /** Each row's JSON type, range or words and default, as the request schema states them. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void requestSchemaIsTheParamTable(ParamTable.Param<?> row) {
+        JsonNode field = schemaOf(row);
+        assertFalse(field.isMissingNode(), "no schema for " + row);
+        switch (row.type()) {
+            case INTEGER, NUMBER, BOOLEAN -> assertEquals(List.of(row.type().name().toLowerCase(Locale.ROOT), "null"),
+                    words(field.get("type")), row + " type");
+            case WORD -> assertFalse(field.has("type"), row + ": the enum alone states the type");
+        }
+        ParamTable.Range range = row.range();
+        if (range == null) {
+            assertFalse(field.has("minimum") || field.has("exclusiveMinimum") || field.has("maximum"), row.toString());
+        } else {
+            String lowKey = range.minExclusive() ? "exclusiveMinimum" : "minimum";
+            assertFalse(field.has(range.minExclusive() ? "minimum" : "exclusiveMinimum"), row.toString());
+            assertEquals(0, range.min().compareTo(field.get(lowKey).decimalValue()), row + " " + lowKey);
+            assertEquals(0, range.max().compareTo(field.get("maximum").decimalValue()), row + " maximum");
+        }
+        if (row.type() == ParamTable.Type.WORD) {
+            List<String> wire = row.words().stream().map(w -> ((Enum<?>) w).name().toLowerCase(Locale.ROOT)).toList();
+            assertEquals(wire, words(field.get("enum")), row + " enum");
+        } else {
+            assertFalse(field.has("enum"), row.toString());
+        }
+        Object fixed = row.defaultValue().fixed();
+        if (fixed == null) {
+            assertFalse(field.has("default"), row + ": its default depends on the mode, transformer or request");
+        } else if (fixed instanceof Number n) {
+            assertEquals(n.doubleValue(), field.get("default").asDouble(), row + " default");
+        } else {
+            assertEquals(((Enum<?>) fixed).name().toLowerCase(Locale.ROOT), field.path("default").asText(),
+                    row + " default");
+        }
+    }
+
+    /** Every field the schema lists next to the rows has a row: nothing is declared in the schema alone. */
     @Test
-    void requestRangesAreParamResolvers() {
-        JsonNode p = REQUEST.at("/properties/params/properties");
-        assertEquals(ParamResolver.MAX_STEPS, p.at("/steps/maximum").asInt());
-        assertEquals(ParamResolver.MAX_GUIDANCE, p.at("/guidance/maximum").asDouble());
-        assertEquals(ParamResolver.MAX_REDUX_STRENGTH, p.at("/reduxStrength/maximum").asDouble());
-        assertEquals(ParamResolver.MAX_REDUX_DOWNSAMPLE, p.at("/reduxDownsample/maximum").asInt());
-        assertEquals(ParamResolver.MAX_STEPS, p.at("/previewEvery/maximum").asInt());
-        assertEquals(1.0, p.at("/strength/maximum").asDouble());
-        assertEquals(0.0, p.at("/strength/exclusiveMinimum").asDouble());
-        assertEquals(ParamResolver.MAX_MARGIN, REQUEST.at("/$defs/margin/maximum").asInt());
-        assertEquals(ParamResolver.MAX_WEIGHT, REQUEST.at("/$defs/referenceRef/properties/weight/maximum").asDouble());
-        assertEquals(ParamResolver.MAX_EMBEDS_SCALE,
-                REQUEST.at("/$defs/referenceRef/properties/promptEmbedsScale/maximum").asDouble());
-        assertEquals(ParamResolver.MAX_EMBEDS_SCALE,
-                REQUEST.at("/$defs/referenceRef/properties/pooledPromptEmbedsScale/maximum").asDouble());
-        assertEquals(ParamResolver.MAX_REFERENCES, REQUEST.at("/properties/reference/maxItems").asInt());
+    void everyParameterInTheSchemaHasARow() {
+        assertEquals(rowNames(ParamTable.Scope.PARAMS, "outpaint"), fieldNames(REQUEST.at("/properties/params/properties")));
+        assertEquals(rowNames(ParamTable.Scope.REFERENCE, "bucket", "key", "mask"),
+                fieldNames(REQUEST.at("/$defs/referenceRef/properties")));
+        assertEquals(rowNames(ParamTable.Scope.OUTPUT, "bucket", "prefix"),
+                fieldNames(REQUEST.at("/properties/output/properties")));
+        assertEquals(Set.of("left", "right", "top", "bottom"),
+                fieldNames(REQUEST.at("/properties/params/properties/outpaint/properties")));
+    }
+
+    @Test
+    void requestLimitsOutsideTheTable() {
+        assertEquals(ParamTable.MAX_REFERENCES, REQUEST.at("/properties/reference/maxItems").asInt());
         assertEquals(RequestValidator.MAX_PROMPT_CODE_POINTS, REQUEST.at("/properties/prompt/maxLength").asInt());
-        assertEquals(Long.MIN_VALUE, p.at("/seed/minimum").asLong());
-        assertEquals(Long.MAX_VALUE, p.at("/seed/maximum").asLong());
-        assertEquals(ParamResolver.MAX_STEPS, PROGRESS.at("/properties/steps/maximum").asInt());
+        assertEquals(ParamTable.MAX_STEPS, PROGRESS.at("/properties/steps/maximum").asInt());
         assertEquals(ErrorInfo.MAX_MESSAGE_CHARS, RESULT.at("/properties/error/properties/message/maxLength").asInt());
+    }
+
+    static List<ParamTable.Param<?>> rows() {
+        return ParamTable.ALL;
+    }
+
+    /** The schema of one value of a row; the four margins share theirs, which each side must refer to. */
+    private static JsonNode schemaOf(ParamTable.Param<?> row) {
+        return switch (row.scope()) {
+            case PARAMS -> REQUEST.at("/properties/params/properties/" + row.name());
+            case OUTPAINT_SIDE -> {
+                JsonNode sides = REQUEST.at("/properties/params/properties/" + row.name() + "/properties");
+                sides.forEach(side -> assertEquals("#/$defs/margin", side.path("$ref").asText(), row.toString()));
+                yield REQUEST.at("/$defs/margin");
+            }
+            case REFERENCE -> REQUEST.at("/$defs/referenceRef/properties/" + row.name());
+            case OUTPUT -> REQUEST.at("/properties/output/properties/" + row.name());
+        };
+    }
+
+    private static Set<String> rowNames(ParamTable.Scope scope, String... others) {
+        Set<String> out = new TreeSet<>(List.of(others));
+        ParamTable.ALL.stream().filter(p -> p.scope() == scope).forEach(p -> out.add(p.name()));
+        return out;
+    }
+
+    private static Set<String> fieldNames(JsonNode object) {
+        Set<String> out = new TreeSet<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test
@@ -51,11 +122,6 @@ class SchemaConsistencyTest {
     @Test
     void wordListsAreTheEnums() {
         assertEquals(lower(Mode.values()), words(REQUEST.at("/properties/mode/enum")));
-        JsonNode p = REQUEST.at("/properties/params/properties");
-        assertEquals(lower(ReferenceBlend.values()), words(p.at("/referenceBlend/enum")));
-        assertEquals(lower(Layout.values()), words(p.at("/layout/enum")));
-        assertEquals(lower(Posterior.values()), words(p.at("/posterior/enum")));
-        assertEquals(lower(OutputFormat.values()), words(REQUEST.at("/properties/output/properties/format/enum")));
         assertEquals(names(Phase.values()), words(PROGRESS.at("/properties/phase/enum")));
         assertEquals(names(Phase.values()), words(RESULT.at("/properties/timings/propertyNames/enum")));
         assertEquals(names(JobStatus.values()), words(RESULT.at("/properties/status/enum")));
