@@ -1,5 +1,6 @@
 package dev.stylize.cli;
 
+import dev.stylize.embedded.DevStack;
 import dev.stylize.embedded.EmbeddedStack;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobStatus;
@@ -52,6 +53,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DevStack.require(); // before creating the data directory
         Path dataDir = data != null ? data : Files.createTempDirectory("stylize-demo");
         TopicDefinitions topics = TopicDefinitions.load();
         try (EmbeddedStack stack = EmbeddedStack.start(dataDir)) {

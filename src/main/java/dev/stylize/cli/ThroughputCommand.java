@@ -1,6 +1,7 @@
 package dev.stylize.cli;
 
 import dev.stylize.analytic.AnalyticModels;
+import dev.stylize.embedded.DevStack;
 import dev.stylize.embedded.EmbeddedStack;
 import dev.stylize.imaging.ImageEncoder;
 import dev.stylize.imaging.RgbImage;
@@ -105,6 +106,7 @@ final class ThroughputCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DevStack.require(); // before generating the workload and models
         ThroughputWorkload workload = ThroughputWorkload.generate(jobs, hitRatio, seed);
         String run = Long.toHexString(new SplittableRandom().nextLong() >>> 40);
         System.out.printf(Locale.ROOT, "workload: %d jobs, new keys (reference + prompt): %d, hit ratio %.3f,"

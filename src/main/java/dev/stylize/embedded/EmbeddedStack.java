@@ -67,6 +67,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** A stack in a new temporary directory, deleted by {@link #close()}. */
     public static EmbeddedStack start() {
+        DevStack.require(); // before creating the directory
         try {
             return start(Files.createTempDirectory("stylize-stack-"), true);
         } catch (IOException e) {
@@ -80,6 +81,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     private static EmbeddedStack start(Path dataDir, boolean temporary) {
+        DevStack.require();
         Path dir = dataDir.toAbsolutePath();
         TopicDefinitions defs = TopicDefinitions.load();
         long t0 = System.nanoTime();

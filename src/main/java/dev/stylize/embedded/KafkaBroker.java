@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,10 +198,18 @@ public final class KafkaBroker extends ChildServer {
         String clusterId = Uuid.randomUuid().toString();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
+        String[] args = {"format", "--standalone", "-t", clusterId, "-c", serverProperties.toString()};
         try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc = kafka.tools.StorageTool.execute(
-                    new String[] {"format", "--standalone", "-t", clusterId, "-c", serverProperties.toString()}, ps);
-        } catch (RuntimeException e) {
+            // By reflection: kafka_2.13 is a runtime dependency of the dev-stack profile only (DevStack), so this
+            // class compiles, and loads, in the production artifact too.
+            Method execute = Class.forName("kafka.tools.StorageTool", true, KafkaBroker.class.getClassLoader())
+                    .getMethod("execute", String[].class, PrintStream.class);
+            rc = (Integer) execute.invoke(null, args, ps);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalStateException("formatting the broker storage in " + dataDir + " failed: " + cause
+                    + "\n" + out.toString(StandardCharsets.UTF_8), cause);
+        } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("formatting the broker storage in " + dataDir + " failed: " + e
                     + "\n" + out.toString(StandardCharsets.UTF_8), e);
         }

@@ -115,11 +115,16 @@ public final class S3Server extends ChildServer {
         return lastStartMillis;
     }
 
-    /** The S3Proxy jar: {@code -Dstylize.s3proxy.jar}, else {@code <embedded dir>/s3proxy.jar}. */
-    public static Path locateJar() {
+    /** Where the S3Proxy jar should be: {@code -Dstylize.s3proxy.jar}, else {@code <embedded dir>/s3proxy.jar}. */
+    static Path jarPath() {
         String prop = System.getProperty(JAR_PROPERTY);
-        Path jar = prop != null && !prop.isBlank() ? Path.of(prop).toAbsolutePath()
+        return prop != null && !prop.isBlank() ? Path.of(prop).toAbsolutePath()
                 : ChildProcesses.embeddedDir().resolve("s3proxy.jar");
+    }
+
+    /** The S3Proxy jar ({@link #jarPath()}), which must exist. */
+    public static Path locateJar() {
+        Path jar = jarPath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("S3Proxy jar not found at " + jar + " (set -D" + JAR_PROPERTY
                     + "=PATH, or build with mvn: the build copies it to target/quarkus-app/embedded/s3proxy.jar)");

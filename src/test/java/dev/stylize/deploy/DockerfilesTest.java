@@ -109,6 +109,12 @@ class DockerfilesTest {
         String nativePath = ep.stream().filter(a -> a.startsWith("-Donnxruntime.native.path=")).findFirst()
                 .orElseThrow(() -> new AssertionError(name + ": -Donnxruntime.native.path")).split("=", 2)[1];
         String text = Files.readString(Path.of("src/main/docker", name));
+        // The production artifact (pom.xml profile dev-stack off): no embedded broker or S3Proxy in the image.
+        assertTrue(text.contains("mvn -B -ntp package -DskipTests -Dproduction"), name + ": built with -Dproduction");
+        assertTrue(last.stream().anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("/app/quarkus-app/lib/main")
+                && i.args().contains("kafka_2") && i.args().contains("exit 1")), name + ": refuses a dev build");
+        assertFalse(ins.stream().anyMatch(i -> i.keyword().equals("COPY") && i.args().contains("embedded")),
+                name + ": no embedded/ (S3Proxy)");
         assertTrue(text.contains("-d " + nativePath + " "), name + ": ORT natives unpacked into " + nativePath);
         assertTrue(text.contains("ai/onnxruntime/native/linux-x64/"), name);
         String rust = env.get("RUST_LIBRARY_PATH");
