@@ -38,23 +38,23 @@ final class Denoiser {
         float[] x = in.x.clone();
         Map<String, HostTensor> feed = new HashMap<>();
         try {
-            HostTensor hidden = transformer.input(Component.Transformer.HIDDEN_STATES, 1, tokens, width);
-            feed.put(Component.Transformer.HIDDEN_STATES, hidden);
+            HostTensor hidden = transformer.input(Component.TransformerRoles.HIDDEN_STATES, 1, tokens, width);
+            feed.put(Component.TransformerRoles.HIDDEN_STATES, hidden);
             if (in.cond != null) {
                 hidden.writeColumns(in.cond, tokens, width - xWidth, width, xWidth);
             }
-            feed.put(Component.Transformer.ENCODER_HIDDEN_STATES, transformer.input(
-                    Component.Transformer.ENCODER_HIDDEN_STATES, in.text, 1, in.textRows, in.textWidth));
-            feed.put(Component.Transformer.POOLED_PROJECTIONS, transformer.input(
-                    Component.Transformer.POOLED_PROJECTIONS, in.pooled, 1, in.pooled.length));
-            feed.put(Component.Transformer.IMG_IDS, transformer.input(
-                    Component.Transformer.IMG_IDS, PositionIds.imageIds(in.h, in.w), tokens, 3));
-            feed.put(Component.Transformer.TXT_IDS, transformer.input(
-                    Component.Transformer.TXT_IDS, PositionIds.textIds(in.textRows), in.textRows, 3));
-            feed.put(Component.Transformer.GUIDANCE, transformer.input(
-                    Component.Transformer.GUIDANCE, new float[] {in.guidance}, 1));
-            HostTensor timestep = transformer.input(Component.Transformer.TIMESTEP, 1);
-            feed.put(Component.Transformer.TIMESTEP, timestep);
+            feed.put(Component.TransformerRoles.ENCODER_HIDDEN_STATES, transformer.input(
+                    Component.TransformerRoles.ENCODER_HIDDEN_STATES, in.text, 1, in.textRows, in.textWidth));
+            feed.put(Component.TransformerRoles.POOLED_PROJECTIONS, transformer.input(
+                    Component.TransformerRoles.POOLED_PROJECTIONS, in.pooled, 1, in.pooled.length));
+            feed.put(Component.TransformerRoles.IMG_IDS, transformer.input(
+                    Component.TransformerRoles.IMG_IDS, PositionIds.imageIds(in.h, in.w), tokens, 3));
+            feed.put(Component.TransformerRoles.TXT_IDS, transformer.input(
+                    Component.TransformerRoles.TXT_IDS, PositionIds.textIds(in.textRows), in.textRows, 3));
+            feed.put(Component.TransformerRoles.GUIDANCE, transformer.input(
+                    Component.TransformerRoles.GUIDANCE, new float[] {in.guidance}, 1));
+            HostTensor timestep = transformer.input(Component.TransformerRoles.TIMESTEP, 1);
+            feed.put(Component.TransformerRoles.TIMESTEP, timestep);
 
             int total = in.sigmas.length - 1 - in.start;
             long begin = System.nanoTime();
@@ -65,7 +65,7 @@ final class Denoiser {
                 hidden.writeColumns(x, tokens, xWidth, width, 0);
                 timestep.write(new float[] {sigma});
                 long r0 = System.nanoTime();
-                float[] v = transformer.run(feed, control).get("latent");
+                float[] v = transformer.run(feed, control).get(Component.TransformerRoles.LATENT);
                 long runNanos = System.nanoTime() - r0;
                 float[] before = needsPreview(in, k) ? x.clone() : null;
                 float dt = in.sigmas[k + 1] - sigma;

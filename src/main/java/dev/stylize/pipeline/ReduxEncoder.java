@@ -75,12 +75,14 @@ final class ReduxEncoder {
         int grid = size / k.siglipPatchSize();
         ModelSession siglip = models.session(Component.SIGLIP);
         float[] hidden;
-        try (HostTensor px = siglip.input("pixel_values", SiglipPreprocess.pixelValues(ref.image(), size), 1, 3, size, size)) {
-            hidden = siglip.run(Map.of("pixel_values", px), control).get("last_hidden_state");
+        try (HostTensor px = siglip.input(Component.SiglipRoles.PIXEL_VALUES, SiglipPreprocess.pixelValues(ref.image(), size), 1, 3, size, size)) {
+            hidden = siglip.run(Map.of(Component.SiglipRoles.PIXEL_VALUES, px), control)
+                    .get(Component.SiglipRoles.LAST_HIDDEN_STATE);
         }
         ModelSession redux = models.session(Component.REDUX);
-        try (HostTensor in = redux.input("siglip_embeds", hidden, 1, (long) grid * grid, k.siglipWidth())) {
-            return redux.run(Map.of("siglip_embeds", in), control).get("image_embeds");
+        try (HostTensor in = redux.input(Component.ReduxRoles.SIGLIP_EMBEDS, hidden, 1, (long) grid * grid, k.siglipWidth())) {
+            return redux.run(Map.of(Component.ReduxRoles.SIGLIP_EMBEDS, in), control)
+                    .get(Component.ReduxRoles.IMAGE_EMBEDS);
         }
     }
 

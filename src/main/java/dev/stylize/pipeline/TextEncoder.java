@@ -3,6 +3,8 @@ package dev.stylize.pipeline;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.Component;
+import dev.stylize.runtime.Component.ClipRoles;
+import dev.stylize.runtime.Component.T5Roles;
 import dev.stylize.runtime.HostTensor;
 import dev.stylize.runtime.ModelManifest;
 import dev.stylize.runtime.ModelSet;
@@ -34,9 +36,11 @@ final class TextEncoder {
             return new Embeddings(new float[k.textLength() * k.textWidth()], k.textLength(), new float[k.pooledWidth()]);
         }
         EncoderCache.Prompt p = cache.prompt(cacheKey(models, t5Ids, clipIds), () -> new EncoderCache.Prompt(
-                t5Ids != null ? run(models, Component.T5, t5Ids, k.textLength(), "text_embeddings", control)
+                t5Ids != null ? run(models, Component.T5, T5Roles.INPUT_IDS, t5Ids, k.textLength(),
+                        T5Roles.TEXT_EMBEDDINGS, control)
                         : new float[k.textLength() * k.textWidth()],
-                clipIds != null ? run(models, Component.CLIP, clipIds, k.clipLength(), "pooled_embeddings", control)
+                clipIds != null ? run(models, Component.CLIP, ClipRoles.INPUT_IDS, clipIds, k.clipLength(),
+                        ClipRoles.POOLED_EMBEDDINGS, control)
                         : new float[k.pooledWidth()]));
         return new Embeddings(p.sequence(), k.textLength(), p.pooled());
     }
@@ -53,10 +57,11 @@ final class TextEncoder {
         return key.toString();
     }
 
-    private static float[] run(ModelSet models, Component c, long[] ids, int length, String output, RunControl control) {
+    private static float[] run(ModelSet models, Component c, String idsRole, long[] ids, int length, String output,
+            RunControl control) {
         ModelSession session = models.session(c);
-        try (HostTensor in = session.inputIds("input_ids", ids, 1, length)) {
-            return session.run(Map.of("input_ids", in), control).get(output);
+        try (HostTensor in = session.inputIds(idsRole, ids, 1, length)) {
+            return session.run(Map.of(idsRole, in), control).get(output);
         }
     }
 }

@@ -52,7 +52,7 @@ final class VaeCodec {
      * (a sample needs {@code logvar}), so a job learns it before any work, whether or not it encodes an image.
      */
     static void checkPosterior(ModelSet models, Posterior posterior) {
-        if (posterior == Posterior.SAMPLE && !models.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoder.LOGVAR)) {
+        if (posterior == Posterior.SAMPLE && !models.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoderRoles.LOGVAR)) {
             throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, "params.posterior sample needs the VAE"
                     + " encoder's 'logvar' output, which model set '" + models.directory().manifest().id()
                     + "' does not map; use posterior mean or a model set exported with logvar");
@@ -69,12 +69,12 @@ final class VaeCodec {
         ModelManifest.Constants k = models.constants();
         ModelSession enc = models.session(Component.VAE_ENCODER);
         Map<String, float[]> out;
-        try (HostTensor in = enc.input("images", chw, 1, 3, height, width)) {
-            out = enc.run(Map.of("images", in), control);
+        try (HostTensor in = enc.input(Component.VaeEncoderRoles.IMAGES, chw, 1, 3, height, width)) {
+            out = enc.run(Map.of(Component.VaeEncoderRoles.IMAGES, in), control);
         }
-        float[] raw = out.get(Component.VaeEncoder.LATENT);
+        float[] raw = out.get(Component.VaeEncoderRoles.LATENT);
         if (posterior == Posterior.SAMPLE) {
-            float[] logvar = out.get(Component.VaeEncoder.LOGVAR);
+            float[] logvar = out.get(Component.VaeEncoderRoles.LOGVAR);
             if (logvar.length != raw.length) {
                 throw new StylizeException(ErrorCode.MODEL_IO_MISMATCH, "vae_encoder: logvar has " + logvar.length
                         + " values but latent " + raw.length);
@@ -109,8 +109,9 @@ final class VaeCodec {
             raw[i] = latent[i] / scale + shift;
         }
         ModelSession dec = models.session(Component.VAE_DECODER);
-        try (HostTensor in = dec.input("latent", raw, 1, k.latentChannels(), h, w)) {
-            return dec.run(Map.of("latent", in), control).get("images");
+        try (HostTensor in = dec.input(Component.VaeDecoderRoles.LATENT, raw, 1, k.latentChannels(), h, w)) {
+            return dec.run(Map.of(Component.VaeDecoderRoles.LATENT, in), control)
+                    .get(Component.VaeDecoderRoles.IMAGES);
         }
     }
 }

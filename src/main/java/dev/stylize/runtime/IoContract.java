@@ -4,6 +4,13 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import dev.stylize.job.ErrorCode;
+import dev.stylize.runtime.Component.ClipRoles;
+import dev.stylize.runtime.Component.ReduxRoles;
+import dev.stylize.runtime.Component.SiglipRoles;
+import dev.stylize.runtime.Component.T5Roles;
+import dev.stylize.runtime.Component.TransformerRoles;
+import dev.stylize.runtime.Component.VaeDecoderRoles;
+import dev.stylize.runtime.Component.VaeEncoderRoles;
 import dev.stylize.job.StylizeException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,23 +105,29 @@ final class IoContract {
         int tokens = (k.siglipImageSize() / k.siglipPatchSize()) * (k.siglipImageSize() / k.siglipPatchSize());
         int packed = k.latentChannels() * 4;
         return switch (c) {
-            case SIGLIP -> role.equals("pixel_values")
+            case SIGLIP -> role.equals(SiglipRoles.PIXEL_VALUES)
                     ? f(ANY, 3, k.siglipImageSize(), k.siglipImageSize())
                     : f(ANY, tokens, k.siglipWidth());
-            case REDUX -> role.equals("siglip_embeds") ? f(ANY, tokens, k.siglipWidth()) : f(ANY, tokens, k.textWidth());
-            case T5 -> role.equals("input_ids") ? i(ANY, k.textLength()) : f(ANY, k.textLength(), k.textWidth());
-            case CLIP -> role.equals("input_ids") ? i(ANY, k.clipLength()) : f(ANY, k.pooledWidth());
+            case REDUX -> role.equals(ReduxRoles.SIGLIP_EMBEDS)
+                    ? f(ANY, tokens, k.siglipWidth())
+                    : f(ANY, tokens, k.textWidth());
+            case T5 -> role.equals(T5Roles.INPUT_IDS) ? i(ANY, k.textLength()) : f(ANY, k.textLength(), k.textWidth());
+            case CLIP -> role.equals(ClipRoles.INPUT_IDS) ? i(ANY, k.clipLength()) : f(ANY, k.pooledWidth());
             // latent and logvar alike: (B, C, h, w)
-            case VAE_ENCODER -> role.equals("images") ? f(ANY, 3, ANY, ANY) : f(ANY, k.latentChannels(), ANY, ANY);
-            case VAE_DECODER -> role.equals("latent") ? f(ANY, k.latentChannels(), ANY, ANY) : f(ANY, 3, ANY, ANY);
+            case VAE_ENCODER -> role.equals(VaeEncoderRoles.IMAGES)
+                    ? f(ANY, 3, ANY, ANY)
+                    : f(ANY, k.latentChannels(), ANY, ANY);
+            case VAE_DECODER -> role.equals(VaeDecoderRoles.LATENT)
+                    ? f(ANY, k.latentChannels(), ANY, ANY)
+                    : f(ANY, 3, ANY, ANY);
             case FILL_TRANSFORMER, DEV_TRANSFORMER -> switch (role) {
                 // Fill: [x (4c) | masked-image latent (4c) | mask (8*8*4 = 256)] (docs/pipeline.md#fill-transformer-input)
-                case "hidden_states" -> f(ANY, ANY, c == Component.FILL_TRANSFORMER ? 2 * packed + 256 : packed);
-                case "encoder_hidden_states" -> f(ANY, ANY, k.textWidth());
-                case "pooled_projections" -> f(ANY, k.pooledWidth());
-                case "timestep", "guidance" -> f(ANY);
-                case "img_ids", "txt_ids" -> f(ANY, 3);
-                case "latent" -> f(ANY, ANY, packed);
+                case TransformerRoles.HIDDEN_STATES -> f(ANY, ANY, c == Component.FILL_TRANSFORMER ? 2 * packed + 256 : packed);
+                case TransformerRoles.ENCODER_HIDDEN_STATES -> f(ANY, ANY, k.textWidth());
+                case TransformerRoles.POOLED_PROJECTIONS -> f(ANY, k.pooledWidth());
+                case TransformerRoles.TIMESTEP, TransformerRoles.GUIDANCE -> f(ANY);
+                case TransformerRoles.IMG_IDS, TransformerRoles.TXT_IDS -> f(ANY, 3);
+                case TransformerRoles.LATENT -> f(ANY, ANY, packed);
                 default -> throw new IllegalArgumentException(role);
             };
         };
