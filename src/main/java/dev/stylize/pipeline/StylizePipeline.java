@@ -85,18 +85,18 @@ public final class StylizePipeline {
         ResolvedParams p = job.params();
         CanvasPlan plan = prepared.plan;
         Stopwatch clock = prepared.clock;
-        ModelManifest.Constants k = models.constants();
-        int channels = k.latentChannels();
-        int h = plan.height() / k.vaeScaleFactor();
-        int w = plan.width() / k.vaeScaleFactor();
+        ModelManifest.Constants constants = models.constants();
+        int channels = constants.latentChannels();
+        int h = plan.height() / constants.vaeScaleFactor();
+        int w = plan.width() / constants.vaeScaleFactor();
         int tokens = (h / 2) * (w / 2);
 
         List<float[]> redux = prepared.reduxTokens != null ? prepared.reduxTokens : reduxTokens(job, control, clock);
         TextEncoder.Embeddings text = prepared.text != null ? prepared.text : text(job, control, clock);
         // 4. The transformer's text sequence and pooled vector: T5 tokens, then the Redux tokens, per the blend.
-        ReferenceConditioning.Result conditioning = ReferenceConditioning.of(text, redux, job.references(), p, k);
+        ReferenceConditioning.Result conditioning = ReferenceConditioning.of(text, redux, job.references(), p, constants);
         float[] txt = conditioning.sequence();
-        int textRows = txt.length / k.textWidth();
+        int textRows = txt.length / constants.textWidth();
 
         // 5. Fill conditioning: the masked image's latent beside the packed mask.
         float[] canvas = plan.canvas().toChwFloat();
@@ -117,7 +117,7 @@ public final class StylizePipeline {
         progress.onPhase(Phase.DENOISING);
         Component component = p.transformer() == Transformer.DEV ? Component.DEV_TRANSFORMER : Component.FILL_TRANSFORMER;
         Denoiser.Inputs inputs = new Denoiser.Inputs(x, cond, channels, h, w, txt,
-                textRows, k.textWidth(), conditioning.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
+                textRows, constants.textWidth(), conditioning.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
         float[] latent = clock.time("denoise",
                 () -> Denoiser.run(models.session(component), inputs, control, progress, timer));
 

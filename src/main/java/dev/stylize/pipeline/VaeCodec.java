@@ -66,7 +66,7 @@ final class VaeCodec {
     static float[] encode(ModelSet models, float[] chw, int width, int height, Posterior posterior, long noiseSeed,
             RunControl control) {
         checkPosterior(models, posterior);
-        ModelManifest.Constants k = models.constants();
+        ModelManifest.Constants constants = models.constants();
         ModelSession enc = models.session(Component.VAE_ENCODER);
         Map<String, float[]> out;
         try (HostTensor in = enc.input(Component.VaeEncoderRoles.IMAGES, chw, 1, 3, height, width)) {
@@ -81,8 +81,8 @@ final class VaeCodec {
             }
             raw = sample(raw, logvar, GaussianNoise.sample(noiseSeed, raw.length));
         }
-        float scale = (float) k.scalingFactor();
-        float shift = (float) k.shiftFactor();
+        float scale = (float) constants.scalingFactor();
+        float shift = (float) constants.shiftFactor();
         for (int i = 0; i < raw.length; i++) {
             raw[i] = scale * (raw[i] - shift);
         }
@@ -101,15 +101,15 @@ final class VaeCodec {
 
     /** Normalized latent (C,h,w) → (3,8h,8w) nominally in [−1,1]. */
     static float[] decode(ModelSet models, float[] latent, int h, int w, RunControl control) {
-        ModelManifest.Constants k = models.constants();
-        float scale = (float) k.scalingFactor();
-        float shift = (float) k.shiftFactor();
+        ModelManifest.Constants constants = models.constants();
+        float scale = (float) constants.scalingFactor();
+        float shift = (float) constants.shiftFactor();
         float[] raw = new float[latent.length];
         for (int i = 0; i < raw.length; i++) {
             raw[i] = latent[i] / scale + shift;
         }
         ModelSession dec = models.session(Component.VAE_DECODER);
-        try (HostTensor in = dec.input(Component.VaeDecoderRoles.LATENT, raw, 1, k.latentChannels(), h, w)) {
+        try (HostTensor in = dec.input(Component.VaeDecoderRoles.LATENT, raw, 1, constants.latentChannels(), h, w)) {
             return dec.run(Map.of(Component.VaeDecoderRoles.LATENT, in), control)
                     .get(Component.VaeDecoderRoles.IMAGES);
         }
