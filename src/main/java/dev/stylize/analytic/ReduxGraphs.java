@@ -4,6 +4,8 @@ import static dev.stylize.analytic.OnnxGraphBuilder.attr;
 import static dev.stylize.analytic.OnnxGraphBuilder.ints;
 
 import ai.onnx.proto.OnnxMl;
+import dev.stylize.runtime.Component.ReduxRoles;
+import dev.stylize.runtime.Component.SiglipRoles;
 import java.util.List;
 
 /**
@@ -27,7 +29,7 @@ final class ReduxGraphs {
     /** pixel_values (B,3,384,384) → last_hidden_state (B,729,1152): [r, g, b, row/26, col/26, 0…]. */
     static OnnxMl.ModelProto siglip(boolean float16Io) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_siglip", float16Io);
-        String pixels = g.floatInput("pixel_values", "batch", 3, SIGLIP_SIZE, SIGLIP_SIZE);
+        String pixels = g.floatInput(SiglipRoles.PIXEL_VALUES, "batch", 3, SIGLIP_SIZE, SIGLIP_SIZE);
         // Valid pooling like the real patch conv: 27 cells, the last 6 rows/columns are never seen.
         String cells = g.op("AveragePool", List.of(pixels),
                 ints("kernel_shape", PATCH, PATCH), ints("strides", PATCH, PATCH));
@@ -37,7 +39,7 @@ final class ReduxGraphs {
         String features = g.concat(1, cells, positions);
         String tokens = g.transpose(g.reshape(features, g.int64s(0, 5, TOKENS)), 0, 2, 1);
         String padded = pad(g, tokens, SIGLIP_WIDTH - 5);
-        g.floatOutput("last_hidden_state", padded, "batch", TOKENS, SIGLIP_WIDTH);
+        g.floatOutput(SiglipRoles.LAST_HIDDEN_STATE, padded, "batch", TOKENS, SIGLIP_WIDTH);
         return g.build("Analytic SigLIP: token t = 27*row + col of the 14x14 average-pooled grid; "
                 + "channels [r, g, b, row/26, col/26], zeros up to 1152.");
     }
@@ -45,11 +47,11 @@ final class ReduxGraphs {
     /** siglip_embeds (B,729,1152) → image_embeds (B,729,4096): [r, g, b, row/26, col/26, 1, 0…]. */
     static OnnxMl.ModelProto redux(boolean float16Io) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_redux", float16Io);
-        String embeds = g.floatInput("siglip_embeds", "batch", TOKENS, SIGLIP_WIDTH);
+        String embeds = g.floatInput(ReduxRoles.SIGLIP_EMBEDS, "batch", TOKENS, SIGLIP_WIDTH);
         String five = g.slice(embeds, 2, 0, 5);
         String flag = g.onesLike(g.slice(embeds, 2, 0, 1));
         String padded = pad(g, g.concat(2, five, flag), REDUX_WIDTH - 6);
-        g.floatOutput("image_embeds", padded, "batch", TOKENS, REDUX_WIDTH);
+        g.floatOutput(ReduxRoles.IMAGE_EMBEDS, padded, "batch", TOKENS, REDUX_WIDTH);
         return g.build("Analytic Redux projector: channels 0..4 copied from SigLIP, channel 5 = 1 "
                 + "(Redux token flag), zeros elsewhere.");
     }

@@ -4,6 +4,8 @@ import static dev.stylize.analytic.OnnxGraphBuilder.attr;
 import static dev.stylize.analytic.OnnxGraphBuilder.ints;
 
 import ai.onnx.proto.OnnxMl;
+import dev.stylize.runtime.Component.ClipRoles;
+import dev.stylize.runtime.Component.T5Roles;
 import java.util.List;
 
 /**
@@ -23,9 +25,9 @@ final class TextGraphs {
     /** input_ids (B,512) int32 → text_embeddings (B,512,4096). */
     static OnnxMl.ModelProto t5(boolean float16Io) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_t5", float16Io);
-        String ids = g.input("input_ids", OnnxGraphBuilder.INT32, "batch", T5_LENGTH);
+        String ids = g.input(T5Roles.INPUT_IDS, OnnxGraphBuilder.INT32, "batch", T5_LENGTH);
         String rows = g.op("Gather", List.of(table(g, T5_WIDTH), ids), attr("axis", 0L));
-        g.floatOutput("text_embeddings", rows, "batch", T5_LENGTH, T5_WIDTH);
+        g.floatOutput(T5Roles.TEXT_EMBEDDINGS, rows, "batch", T5_LENGTH, T5_WIDTH);
         return g.build("Analytic T5: text_embeddings[b,s,:] = table[input_ids[b,s]]; "
                 + "table[v][ch] = 0 for ch<6 else 0.01*(v+1) + 0.0001*ch.");
     }
@@ -33,11 +35,11 @@ final class TextGraphs {
     /** input_ids (B,77) int32 → text_embeddings (B,77,768), pooled_embeddings (B,768) = row mean. */
     static OnnxMl.ModelProto clip(boolean float16Io) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_clip", float16Io);
-        String ids = g.input("input_ids", OnnxGraphBuilder.INT32, "batch", CLIP_LENGTH);
+        String ids = g.input(ClipRoles.INPUT_IDS, OnnxGraphBuilder.INT32, "batch", CLIP_LENGTH);
         String rows = g.op("Gather", List.of(table(g, CLIP_WIDTH), ids), attr("axis", 0L));
         String pooled = g.op("ReduceMean", List.of(rows), ints("axes", 1), attr("keepdims", 0L));
-        g.floatOutput("text_embeddings", rows, "batch", CLIP_LENGTH, CLIP_WIDTH);
-        g.floatOutput("pooled_embeddings", pooled, "batch", CLIP_WIDTH);
+        g.floatOutput(ClipRoles.TEXT_EMBEDDINGS, rows, "batch", CLIP_LENGTH, CLIP_WIDTH);
+        g.floatOutput(ClipRoles.POOLED_EMBEDDINGS, pooled, "batch", CLIP_WIDTH);
         return g.build("Analytic CLIP: text_embeddings = table[input_ids], pooled_embeddings = mean over "
                 + "the 77 rows; table[v][ch] = 0 for ch<6 else 0.01*(v+1) + 0.0001*ch.");
     }

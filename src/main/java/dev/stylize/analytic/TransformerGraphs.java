@@ -4,6 +4,7 @@ import static dev.stylize.analytic.OnnxGraphBuilder.attr;
 import static dev.stylize.analytic.OnnxGraphBuilder.tensorAttr;
 
 import ai.onnx.proto.OnnxMl;
+import dev.stylize.runtime.Component.TransformerRoles;
 import java.util.List;
 
 /**
@@ -48,14 +49,14 @@ final class TransformerGraphs {
 
     private static OnnxMl.ModelProto build(String name, int inWidth, boolean float16Io, SlowCompute slow) {
         OnnxGraphBuilder g = new OnnxGraphBuilder(name, float16Io);
-        String hidden = g.floatInput("hidden_states", "batch", "latent_dim", inWidth);
-        String text = g.floatInput("encoder_hidden_states", "batch", "text_len", TEXT_WIDTH);
-        String pooled = g.floatInput("pooled_projections", "batch", POOLED_WIDTH);
-        String sigma = g.floatInput("timestep", "batch");
+        String hidden = g.floatInput(TransformerRoles.HIDDEN_STATES, "batch", "latent_dim", inWidth);
+        String text = g.floatInput(TransformerRoles.ENCODER_HIDDEN_STATES, "batch", "text_len", TEXT_WIDTH);
+        String pooled = g.floatInput(TransformerRoles.POOLED_PROJECTIONS, "batch", POOLED_WIDTH);
+        String sigma = g.floatInput(TransformerRoles.TIMESTEP, "batch");
         // Ids and guidance stay float32 in real exports, whatever the model precision.
-        String imgIds = g.input("img_ids", OnnxGraphBuilder.FLOAT, "latent_dim", 3);
-        String txtIds = g.input("txt_ids", OnnxGraphBuilder.FLOAT, "text_len", 3);
-        String guidance = g.input("guidance", OnnxGraphBuilder.FLOAT, "batch");
+        String imgIds = g.input(TransformerRoles.IMG_IDS, OnnxGraphBuilder.FLOAT, "latent_dim", 3);
+        String txtIds = g.input(TransformerRoles.TXT_IDS, OnnxGraphBuilder.FLOAT, "text_len", 3);
+        String guidance = g.input(TransformerRoles.GUIDANCE, OnnxGraphBuilder.FLOAT, "batch");
 
         TokenGrid grid = new TokenGrid(g, imgIds);
         String x = grid.unpack(g.slice(hidden, 2, 0, 64), AnalyticModels.LATENT_CHANNELS);
@@ -80,7 +81,7 @@ final class TransformerGraphs {
             zero = g.add(zero, slowChain(g, sigma, slow));
         }
         String out = g.add(grid.pack(velocity, AnalyticModels.LATENT_CHANNELS), g.mul(zero, g.scalar(0f)));
-        g.floatOutput("latent", out, "batch", "latent_dim", LATENT_TOKEN_WIDTH);
+        g.floatOutput(TransformerRoles.LATENT, out, "batch", "latent_dim", LATENT_TOKEN_WIDTH);
         return g.build("Analytic " + (inWidth == FILL_WIDTH ? "Fill" : "dev") + " transformer: "
                 + "v = (x - T)/sigma (channel 14: kappa*(x - T)), T closed-form; see docs/analytic-models.md."
                 + (slow.enabled() ? " Slow variant: " + slow.repeats() + " MatMuls of " + slow.size()

@@ -4,6 +4,8 @@ import static dev.stylize.analytic.OnnxGraphBuilder.attr;
 import static dev.stylize.analytic.OnnxGraphBuilder.ints;
 
 import ai.onnx.proto.OnnxMl;
+import dev.stylize.runtime.Component.VaeDecoderRoles;
+import dev.stylize.runtime.Component.VaeEncoderRoles;
 import java.util.List;
 
 /**
@@ -31,7 +33,7 @@ final class VaeGraphs {
     /** @param logvar also output {@code logvar} (B,16,h,w) */
     static OnnxMl.ModelProto encoder(boolean float16Io, boolean logvar) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_vae_encoder", float16Io);
-        String images = g.floatInput("images", "batch", 3, "height", "width");
+        String images = g.floatInput(VaeEncoderRoles.IMAGES, "batch", 3, "height", "width");
         String blocks = g.op("AveragePool", List.of(images), ints("kernel_shape", 4, 4), ints("strides", 4, 4));
         String quadrants = g.op("SpaceToDepth", List.of(blocks), attr("blocksize", 2L));
         String patch = g.op("AveragePool", List.of(images), ints("kernel_shape", 8, 8), ints("strides", 8, 8));
@@ -39,13 +41,13 @@ final class VaeGraphs {
         String u = g.concat(1, quadrants, patch, one);
         String z = g.add(g.mul(u, g.floats(affine(true, 16), 1, 16, 1, 1)),
                 g.floats(affine(false, 16), 1, 16, 1, 1));
-        g.floatOutput("latent", z, "batch", 16, "latent_height", "latent_width");
+        g.floatOutput(VaeEncoderRoles.LATENT, z, "batch", 16, "latent_height", "latent_width");
         if (logvar) {
             float[] offsets = new float[16];
             for (int k = 0; k < 16; k++) {
                 offsets[k] = AnalyticModels.vaeLogvarOffset(k);
             }
-            g.floatOutput("logvar", g.add(u, g.floats(offsets, 1, 16, 1, 1)), "batch", 16, "latent_height",
+            g.floatOutput(VaeEncoderRoles.LOGVAR, g.add(u, g.floats(offsets, 1, 16, 1, 1)), "batch", 16, "latent_height",
                     "latent_width");
         }
         return g.build("Analytic VAE encoder: z_k = a_k*u_k + b_k, u = [4x4 quadrant colours (3q+col), "
@@ -55,7 +57,7 @@ final class VaeGraphs {
 
     static OnnxMl.ModelProto decoder(boolean float16Io) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_vae_decoder", float16Io);
-        String latent = g.floatInput("latent", "batch", 16, "latent_height", "latent_width");
+        String latent = g.floatInput(VaeDecoderRoles.LATENT, "batch", 16, "latent_height", "latent_width");
         String quadrantLatent = g.slice(latent, 1, 0, 12);
         String u = g.div(g.sub(quadrantLatent, g.floats(affine(false, 12), 1, 12, 1, 1)),
                 g.floats(affine(true, 12), 1, 12, 1, 1));
@@ -64,7 +66,7 @@ final class VaeGraphs {
         String images = g.op("Resize", List.of(blocks, "", g.floats(new float[] {1, 1, 4, 4}, 4)),
                 attr("mode", "nearest"), attr("coordinate_transformation_mode", "asymmetric"),
                 attr("nearest_mode", "floor"));
-        g.floatOutput("images", images, "batch", 3, "height", "width");
+        g.floatOutput(VaeDecoderRoles.IMAGES, images, "batch", 3, "height", "width");
         return g.build("Analytic VAE decoder: inverse affine on channels 0..11, DepthToSpace(2, DCR), "
                 + "nearest x4. Channels 12..15 are ignored. Input un-normalized.");
     }

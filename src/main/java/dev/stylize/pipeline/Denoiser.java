@@ -1,105 +1,65 @@
 package dev.stylize.pipeline;
 
-import dev.stylize.imaging.RgbImage;
-import dev.stylize.runtime.Component;
-import dev.stylize.runtime.HostTensor;
 import dev.stylize.runtime.ModelSession;
 import dev.stylize.runtime.RunControl;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * The flow-matching Euler loop (docs/pipeline.md#euler-loop). Inputs that do not change between steps
- * (text, pooled, ids, guidance, the Fill conditioning columns of hidden_states) are built once;
- * each step rewrites only the x columns of hidden_states and the timestep.
+ * The flow-matching Euler loop (docs/pipeline.md#euler-loop), BFL's {@code denoise}: from the start
+ * latent, one transformer call and one Euler step per σ of the schedule. Building the transformer's
+ * inputs is {@link TransformerFeed}'s job; progress, ETA and timings are the {@link StepListener}'s.
  */
 final class Denoiser {
-    /** Everything the loop needs; {@code cond} is (N, 320) Fill conditioning or null for dev. */
-    record Inputs(float[] x, float[] cond, int latentChannels, int h, int w,
-            float[] text, int textRows, int textWidth, float[] pooled, float guidance, float[] sigmas, int start,
-            int previewEvery) {}
+    /**
+     * What the transformer is conditioned on: the text sequence (T5 rows, then Redux rows; L_txt ×
+     * width), the pooled vector, and for Fill the constant columns of hidden_states (N_img × 320,
+     * docs/pipeline.md#fill-transformer-input); {@code fillColumns} is null for dev.
+     */
+    record Conditioning(float[] text, int textRows, int textWidth, float[] pooled, float[] fillColumns) {}
 
-    /** Per-step time inside session.run, for the benchmark. */
-    interface StepTimer {
-        StepTimer NONE = (step, runNanos, totalNanos) -> {};
+    /** The σ grid σ_0..σ_N and the index of the first step taken (0, or img2img's t_start). */
+    record Schedule(float[] sigmas, int start) {
+        /** Steps taken: start..N−1. */
+        int steps() {
+            return sigmas.length - 1 - start;
+        }
 
-        void onStep(int step, long runNanos, long totalNanos);
+        float startSigma() {
+            return sigmas[start];
+        }
     }
 
     private Denoiser() {}
 
-    /** Runs steps start..N−1 and returns the final packed latent. */
-    static float[] run(ModelSession transformer, Inputs in, RunControl control, ProgressListener progress,
-            StepTimer timer) {
-        int tokens = (in.h / 2) * (in.w / 2);
-        int xWidth = in.latentChannels * 4;
-        int width = in.cond == null ? xWidth : xWidth + in.cond.length / tokens;
-        float[] x = in.x.clone();
-        Map<String, HostTensor> feed = new HashMap<>();
-        try {
-            HostTensor hidden = transformer.input(Component.Transformer.HIDDEN_STATES, 1, tokens, width);
-            feed.put(Component.Transformer.HIDDEN_STATES, hidden);
-            if (in.cond != null) {
-                hidden.writeColumns(in.cond, tokens, width - xWidth, width, xWidth);
-            }
-            feed.put(Component.Transformer.ENCODER_HIDDEN_STATES, transformer.input(
-                    Component.Transformer.ENCODER_HIDDEN_STATES, in.text, 1, in.textRows, in.textWidth));
-            feed.put(Component.Transformer.POOLED_PROJECTIONS, transformer.input(
-                    Component.Transformer.POOLED_PROJECTIONS, in.pooled, 1, in.pooled.length));
-            feed.put(Component.Transformer.IMG_IDS, transformer.input(
-                    Component.Transformer.IMG_IDS, PositionIds.imageIds(in.h, in.w), tokens, 3));
-            feed.put(Component.Transformer.TXT_IDS, transformer.input(
-                    Component.Transformer.TXT_IDS, PositionIds.textIds(in.textRows), in.textRows, 3));
-            feed.put(Component.Transformer.GUIDANCE, transformer.input(
-                    Component.Transformer.GUIDANCE, new float[] {in.guidance}, 1));
-            HostTensor timestep = transformer.input(Component.Transformer.TIMESTEP, 1);
-            feed.put(Component.Transformer.TIMESTEP, timestep);
-
-            int total = in.sigmas.length - 1 - in.start;
-            long begin = System.nanoTime();
-            for (int k = in.start; k < in.sigmas.length - 1; k++) {
+    /**
+     * Runs the schedule's steps from the packed latent {@code x} (not modified) and returns the final
+     * packed latent. Every {@code previewEvery} steps (0 = never) the step report carries a preview.
+     */
+    static float[] run(ModelSession transformer, float[] x, LatentGrid grid, Conditioning conditioning,
+            Schedule schedule, float guidance, int previewEvery, RunControl control, StepListener listener) {
+        float[] latent = x.clone();
+        float[] sigmas = schedule.sigmas();
+        try (TransformerFeed model = new TransformerFeed(transformer, grid, conditioning, guidance)) {
+            int total = schedule.steps();
+            listener.onStart(total);
+            for (int i = schedule.start(); i < sigmas.length - 1; i++) {
                 control.checkpoint();
-                long t0 = System.nanoTime();
-                float sigma = in.sigmas[k];
-                hidden.writeColumns(x, tokens, xWidth, width, 0);
-                timestep.write(new float[] {sigma});
-                long r0 = System.nanoTime();
-                float[] v = transformer.run(feed, control).get("latent");
-                long runNanos = System.nanoTime() - r0;
-                float[] before = needsPreview(in, k) ? x.clone() : null;
-                float dt = in.sigmas[k + 1] - sigma;
-                for (int i = 0; i < x.length; i++) {
-                    x[i] += dt * v[i];
-                }
-                int done = k - in.start + 1;
-                long elapsed = System.nanoTime() - begin;
-                long eta = (elapsed / done) * (total - done) / 1_000_000;
-                Supplier<RgbImage> preview = before == null ? null : () -> preview(before, v, sigma, in);
-                timer.onStep(done, runNanos, System.nanoTime() - t0);
-                progress.onStep(done, total, eta, preview);
+                float sigma = sigmas[i];
+                float[] v = model.velocity(latent, sigma, control);
+                int step = i - schedule.start() + 1;
+                // The preview's x0 = x − σ·v needs x before the step.
+                float[] before = previewEvery > 0 && step % previewEvery == 0 ? latent.clone() : null;
+                eulerStep(latent, v, sigmas[i + 1] - sigma);
+                listener.onStep(step, total,
+                        before == null ? null : () -> LatentPreview.image(before, v, sigma, grid));
             }
-            return x;
-        } finally {
-            feed.values().forEach(HostTensor::close);
+            return latent;
         }
     }
 
-    private static boolean needsPreview(Inputs in, int k) {
-        int done = k - in.start + 1;
-        return in.previewEvery > 0 && done % in.previewEvery == 0;
-    }
-
-    /** Predicted clean latent x − σ·v through the Latent2RGB map (docs/pipeline.md#latent-preview), at 1/8 resolution. */
-    private static RgbImage preview(float[] x, float[] v, float sigma, Inputs in) {
-        float[] clean = LatentPreview.predictedClean(x, v, sigma);
-        int[] rgb = LatentPreview.rgb(LatentPacking.unpack(clean, in.latentChannels, in.h, in.w), in.h, in.w);
-        byte[] bytes = new byte[rgb.length * 3];
-        for (int i = 0; i < rgb.length; i++) {
-            bytes[3 * i] = (byte) (rgb[i] >> 16);
-            bytes[3 * i + 1] = (byte) (rgb[i] >> 8);
-            bytes[3 * i + 2] = (byte) rgb[i];
+    /** x ← x + (σ_next − σ)·v in place, in float32 whatever the graph's dtype. */
+    static void eulerStep(float[] x, float[] v, float dt) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += dt * v[i];
         }
-        return new RgbImage(in.w, in.h, bytes, null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.stylize.pipeline;
 
+import dev.stylize.imaging.RgbImage;
+
 /**
  * Cheap RGB preview of a running denoise (docs/pipeline.md#latent-preview, ComfyUI's Latent2RGB for
  * Flux): the predicted clean latent x0 = x − σ·v, projected per latent pixel by a 16×3 matrix, at 1/8
@@ -31,6 +33,21 @@ public final class LatentPreview {
 
     private LatentPreview() {}
 
+    /** The preview of a step: x0 = x − σ·v of the packed x before the step, unpacked, through Latent2RGB. */
+    static RgbImage image(float[] xTokens, float[] vTokens, float sigma, LatentGrid grid) {
+        float[] clean = predictedClean(xTokens, vTokens, sigma);
+        int h = grid.h();
+        int w = grid.w();
+        int[] rgb = rgb(LatentPacking.unpack(clean, grid.channels(), h, w), h, w);
+        byte[] bytes = new byte[rgb.length * 3];
+        for (int i = 0; i < rgb.length; i++) {
+            bytes[3 * i] = (byte) (rgb[i] >> 16);
+            bytes[3 * i + 1] = (byte) (rgb[i] >> 8);
+            bytes[3 * i + 2] = (byte) rgb[i];
+        }
+        return new RgbImage(w, h, bytes, null);
+    }
+
     /**
      * Predicted clean sample at step k (ComfyUI {@code CONST}): {@code x0 = x − σ_k·v}, float32.
      *
@@ -43,8 +60,8 @@ public final class LatentPreview {
         Shapes.require(xTokens != null, "xTokens must not be null");
         Shapes.length(vTokens, xTokens.length, "vTokens");
         float[] clean = new float[xTokens.length];
-        for (int k = 0; k < clean.length; k++) {
-            clean[k] = xTokens[k] - sigma * vTokens[k];
+        for (int i = 0; i < clean.length; i++) {
+            clean[i] = xTokens[i] - sigma * vTokens[i];
         }
         return clean;
     }

@@ -26,18 +26,18 @@ final class ReduxEncoder {
     /** Returns each reference's (count_i × textWidth) tokens, in reference order. */
     static List<float[]> encode(ModelSet models, List<Reference> references, ResolvedParams p, RunControl control,
             EncoderCache cache) {
-        ModelManifest.Constants k = models.constants();
+        ModelManifest.Constants constants = models.constants();
         List<float[]> perReference = new ArrayList<>();
         for (int i = 0; i < references.size(); i++) {
             Reference ref = references.get(i);
-            float[] tokens = tokens(models, ref, k, control, cache);
-            boolean[] keep = ref.mask() == null ? null : patchMask(ref, k);
+            float[] tokens = tokens(models, ref, constants, control, cache);
+            boolean[] keep = ref.mask() == null ? null : patchMask(ref, constants);
             if (p.reduxDownsample() > 1) {
-                tokens = ReduxTokens.downsample(tokens, k.textWidth(), p.reduxDownsample());
+                tokens = ReduxTokens.downsample(tokens, constants.textWidth(), p.reduxDownsample());
                 keep = keep == null ? null : ReduxTokens.downsampleMask(keep, p.reduxDownsample());
             }
             if (keep != null) {
-                tokens = ReduxTokens.keep(tokens, k.textWidth(), keep);
+                tokens = ReduxTokens.keep(tokens, constants.textWidth(), keep);
                 if (tokens.length == 0) {
                     throw new StylizeException(ErrorCode.EMPTY_MASK, "reference[" + i + "].mask covers no SigLIP patch");
                 }
@@ -52,15 +52,15 @@ final class ReduxEncoder {
      * up by its identity, or computed (and stored when it has an identity). The leakage controls below
      * never write into them (a cached array is shared).
      */
-    private static float[] tokens(ModelSet models, Reference ref, ModelManifest.Constants k, RunControl control,
+    private static float[] tokens(ModelSet models, Reference ref, ModelManifest.Constants constants, RunControl control,
             EncoderCache cache) {
         if (ref.tokens() != null) {
             return ref.tokens();
         }
         if (ref.identity() == null) {
-            return project(models, ref, k, control);
+            return project(models, ref, constants, control);
         }
-        return cache.redux(cacheKey(models, ref.identity()), () -> project(models, ref, k, control));
+        return cache.redux(cacheKey(models, ref.identity()), () -> project(models, ref, constants, control));
     }
 
     /** The cache key of a reference's tokens: the graphs that compute them and the image's identity. */
@@ -70,21 +70,25 @@ final class ReduxEncoder {
                 + "/" + identity;
     }
 
-    private static float[] project(ModelSet models, Reference ref, ModelManifest.Constants k, RunControl control) {
-        int size = k.siglipImageSize();
-        int grid = size / k.siglipPatchSize();
+    private static float[] project(ModelSet models, Reference ref, ModelManifest.Constants constants,
+            RunControl control) {
+        int size = constants.siglipImageSize();
+        int grid = size / constants.siglipPatchSize();
         ModelSession siglip = models.session(Component.SIGLIP);
         float[] hidden;
-        try (HostTensor px = siglip.input("pixel_values", SiglipPreprocess.pixelValues(ref.image(), size), 1, 3, size, size)) {
-            hidden = siglip.run(Map.of("pixel_values", px), control).get("last_hidden_state");
+        try (HostTensor px = siglip.input(Component.SiglipRoles.PIXEL_VALUES, SiglipPreprocess.pixelValues(ref.image(), size), 1, 3, size, size)) {
+            hidden = siglip.run(Map.of(Component.SiglipRoles.PIXEL_VALUES, px), control)
+                    .get(Component.SiglipRoles.LAST_HIDDEN_STATE);
         }
         ModelSession redux = models.session(Component.REDUX);
-        try (HostTensor in = redux.input("siglip_embeds", hidden, 1, (long) grid * grid, k.siglipWidth())) {
-            return redux.run(Map.of("siglip_embeds", in), control).get("image_embeds");
+        try (HostTensor in = redux.input(Component.ReduxRoles.SIGLIP_EMBEDS, hidden, 1, (long) grid * grid,
+                constants.siglipWidth())) {
+            return redux.run(Map.of(Component.ReduxRoles.SIGLIP_EMBEDS, in), control)
+                    .get(Component.ReduxRoles.IMAGE_EMBEDS);
         }
     }
 
-    private static boolean[] patchMask(Reference ref, ModelManifest.Constants k) {
+    private static boolean[] patchMask(Reference ref, ModelManifest.Constants constants) {
         float[] m = MaskReader.fromImage(ref.mask());
         // Without the image (tokens from the cache) its fetcher compared the sizes from the cache entry.
         if (ref.image() != null
@@ -92,7 +96,7 @@ final class ReduxEncoder {
             throw new StylizeException(ErrorCode.MASK_SIZE_MISMATCH, "reference mask is " + ref.mask().width() + "x"
                     + ref.mask().height() + " but its image is " + ref.image().width() + "x" + ref.image().height());
         }
-        float[] m384 = SiglipPreprocess.mask(m, ref.mask().width(), ref.mask().height(), k.siglipImageSize());
-        return ReduxTokens.patchMask(m384, k.siglipImageSize(), k.siglipPatchSize());
+        float[] m384 = SiglipPreprocess.mask(m, ref.mask().width(), ref.mask().height(), constants.siglipImageSize());
+        return ReduxTokens.patchMask(m384, constants.siglipImageSize(), constants.siglipPatchSize());
     }
 }

@@ -26,7 +26,7 @@ final class ReferenceConditioning {
      * @param redux each reference's tokens after down-sampling, mask and weight ({@link ReduxEncoder#encode})
      */
     static Result of(TextEncoder.Embeddings text, List<float[]> redux, List<Reference> references, ResolvedParams p,
-            ModelManifest.Constants k) {
+            ModelManifest.Constants constants) {
         float s = (float) p.reduxStrength();
         return switch (p.referenceBlend()) {
             case CONCAT -> new Result(
@@ -35,7 +35,7 @@ final class ReferenceConditioning {
             case SUM -> {
                 requireSameTokenCount(redux, "sum");
                 yield new Result(ReduxTokens.appendToText(text.sequence(),
-                        ReduxTokens.scale(ReduxTokens.sum(redux, k.textWidth()), s)), text.pooled());
+                        ReduxTokens.scale(ReduxTokens.sum(redux, constants.textWidth()), s)), text.pooled());
             }
             case SUM_CONDITIONING -> {
                 requireSameTokenCount(redux, "sum_conditioning");
@@ -47,7 +47,8 @@ final class ReferenceConditioning {
                     sequences.add(ReduxTokens.scale(own, (float) ref.promptEmbedsScale()));
                     pooled.add(ReduxTokens.scale(text.pooled(), (float) ref.pooledPromptEmbedsScale()));
                 }
-                yield new Result(ReduxTokens.sum(sequences, k.textWidth()), ReduxTokens.sum(pooled, k.pooledWidth()));
+                yield new Result(ReduxTokens.sum(sequences, constants.textWidth()),
+                        ReduxTokens.sum(pooled, constants.pooledWidth()));
             }
         };
     }

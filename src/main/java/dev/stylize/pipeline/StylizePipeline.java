@@ -53,11 +53,12 @@ public final class StylizePipeline {
     }
 
     public StylizeResult run(StylizeRequest job, RunControl control, ProgressListener progress) {
-        return run(job, control, progress, Denoiser.StepTimer.NONE);
+        return run(job, control, progress, StepListener.NONE);
     }
 
-    StylizeResult run(StylizeRequest job, RunControl control, ProgressListener progress, Denoiser.StepTimer timer) {
-        return generate(prepare(job, control, progress), control, progress, timer);
+    /** @param steps also told of the Euler loop's steps, before {@code progress} (the benchmark's timer) */
+    StylizeResult run(StylizeRequest job, RunControl control, ProgressListener progress, StepListener steps) {
+        return generate(prepare(job, control, progress), control, progress, steps);
     }
 
     /** The host-side stages: 1. canvas; 2. and 3. the encoders placed on the CPU. */
@@ -75,59 +76,59 @@ public final class StylizePipeline {
     }
 
     public StylizeResult generate(PreparedJob prepared, RunControl control, ProgressListener progress) {
-        return generate(prepared, control, progress, Denoiser.StepTimer.NONE);
+        return generate(prepared, control, progress, StepListener.NONE);
     }
 
-    /** The accelerator's stages, then post-processing: 2.–3. what {@link #prepare} left, 4.–9. */
-    StylizeResult generate(PreparedJob prepared, RunControl control, ProgressListener progress,
-            Denoiser.StepTimer timer) {
+    /** The accelerator's stages, then post-processing: 2.–3. what {@link #prepare} left, 4.–10. */
+    StylizeResult generate(PreparedJob prepared, RunControl control, ProgressListener progress, StepListener steps) {
         StylizeRequest job = prepared.job;
         ResolvedParams p = job.params();
         CanvasPlan plan = prepared.plan;
         Stopwatch clock = prepared.clock;
-        ModelManifest.Constants k = models.constants();
-        int channels = k.latentChannels();
-        int h = plan.height() / k.vaeScaleFactor();
-        int w = plan.width() / k.vaeScaleFactor();
-        int tokens = (h / 2) * (w / 2);
+        ModelManifest.Constants constants = models.constants();
+        LatentGrid grid = new LatentGrid(constants.latentChannels(), plan.height() / constants.vaeScaleFactor(),
+                plan.width() / constants.vaeScaleFactor());
 
         List<float[]> redux = prepared.reduxTokens != null ? prepared.reduxTokens : reduxTokens(job, control, clock);
         TextEncoder.Embeddings text = prepared.text != null ? prepared.text : text(job, control, clock);
         // 4. The transformer's text sequence and pooled vector: T5 tokens, then the Redux tokens, per the blend.
-        ReferenceConditioning.Result conditioning = ReferenceConditioning.of(text, redux, job.references(), p, k);
-        float[] txt = conditioning.sequence();
-        int textRows = txt.length / k.textWidth();
+        ReferenceConditioning.Result blend = ReferenceConditioning.of(text, redux, job.references(), p, constants);
+        int textRows = blend.sequence().length / constants.textWidth();
 
         // 5. Fill conditioning: the masked image's latent beside the packed mask.
         float[] canvas = plan.canvas().toChwFloat();
-        float[] cond = p.transformer() != Transformer.FILL ? null
+        float[] fillColumns = p.transformer() != Transformer.FILL ? null
                 : clock.time("vae_encode", () -> FillConditioning.encode(models, plan, canvas, p.posterior(),
                         VaeCodec.Use.MASKED_IMAGE.noiseSeed(p.seed()), control));
+        Denoiser.Conditioning conditioning = new Denoiser.Conditioning(blend.sequence(), textRows,
+                constants.textWidth(), blend.pooled(), fillColumns);
 
-        // 6. Schedule, and the start latent: noise, or noise blended into the canvas' latent (img2img).
-        float[] sigmas = FlowSchedule.sigmas(p.steps(), tokens);
-        int start = FlowSchedule.startIndex(p.steps(), p.strength());
-        float[] init = !plan.initFromCanvas() || start == 0 ? null
+        // 6. The σ schedule, from t_start for img2img.
+        Denoiser.Schedule schedule = new Denoiser.Schedule(FlowSchedule.sigmas(p.steps(), grid.tokens()),
+                FlowSchedule.startIndex(p.steps(), p.strength()));
+
+        // 7. The start latent: noise, or noise blended into the canvas' latent (img2img), packed.
+        float[] init = !plan.initFromCanvas() || schedule.start() == 0 ? null
                 : clock.time("vae_encode_init", () -> VaeCodec.encode(models, canvas, plan.width(), plan.height(),
                         p.posterior(), VaeCodec.Use.INIT_IMAGE.noiseSeed(p.seed()), control));
-        float[] x = LatentPacking.pack(GaussianNoise.startLatent(p.seed(), sigmas[start], init, channels * h * w),
-                channels, h, w);
+        float[] x = LatentPacking.pack(GaussianNoise.startLatent(p.seed(), schedule.startSigma(), init, grid.values()),
+                grid.channels(), grid.h(), grid.w());
 
-        // 7. The Euler loop of the flow-matching transformer.
+        // 8. The Euler loop of the flow-matching transformer.
         progress.onPhase(Phase.DENOISING);
-        Component component = p.transformer() == Transformer.DEV ? Component.DEV_TRANSFORMER : Component.FILL_TRANSFORMER;
-        Denoiser.Inputs inputs = new Denoiser.Inputs(x, cond, channels, h, w, txt,
-                textRows, k.textWidth(), conditioning.pooled(), (float) p.guidance(), sigmas, start, p.previewEvery());
-        float[] latent = clock.time("denoise",
-                () -> Denoiser.run(models.session(component), inputs, control, progress, timer));
+        Component transformer = p.transformer() == Transformer.DEV
+                ? Component.DEV_TRANSFORMER : Component.FILL_TRANSFORMER;
+        StepListener listener = steps.andThen(new EtaProgress(progress));
+        float[] latent = clock.time("denoise", () -> Denoiser.run(models.session(transformer), x, grid, conditioning,
+                schedule, (float) p.guidance(), p.previewEvery(), control, listener));
 
-        // 8. Unpack and decode.
+        // 9. Unpack and decode.
         progress.onPhase(Phase.DECODING);
         float[] image = clock.time("vae_decode", () -> VaeCodec.decode(models,
-                LatentPacking.unpack(latent, channels, h, w), h, w, control));
-        // 9. 8-bit, the output region, its size, paste-back.
+                LatentPacking.unpack(latent, grid.channels(), grid.h(), grid.w()), grid.h(), grid.w(), control));
+        // 10. 8-bit, the output region, its size, paste-back.
         RgbImage out = clock.time("postprocess", () -> PostProcess.finish(image, plan, p.pasteBack()));
-        return new StylizeResult(out, p.seed(), clock.timings(), plan.width(), plan.height(), tokens, textRows);
+        return new StylizeResult(out, p.seed(), clock.timings(), plan.width(), plan.height(), grid.tokens(), textRows);
     }
 
     /** 2. SigLIP + Redux per reference, and the leakage controls applied to each reference's tokens. */

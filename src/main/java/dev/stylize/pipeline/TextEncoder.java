@@ -3,6 +3,8 @@ package dev.stylize.pipeline;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.Component;
+import dev.stylize.runtime.Component.ClipRoles;
+import dev.stylize.runtime.Component.T5Roles;
 import dev.stylize.runtime.HostTensor;
 import dev.stylize.runtime.ModelManifest;
 import dev.stylize.runtime.ModelSet;
@@ -21,24 +23,29 @@ final class TextEncoder {
     private TextEncoder() {}
 
     static Embeddings encode(ModelSet models, String prompt, RunControl control, EncoderCache cache) {
-        ModelManifest.Constants k = models.constants();
+        ModelManifest.Constants constants = models.constants();
         boolean hasPrompt = prompt != null && !prompt.isBlank();
         if (hasPrompt && !models.has(Component.T5)) {
             throw new StylizeException(ErrorCode.PROMPT_WITHOUT_TEXT_ENCODER,
                     "model set '" + models.directory().manifest().id() + "' has no T5 text encoder; omit the prompt");
         }
         String text = hasPrompt ? prompt : "";
-        long[] t5Ids = models.has(Component.T5) ? models.tokenizer(Component.T5, k.textLength()).encode(text) : null;
-        long[] clipIds = models.has(Component.CLIP) ? models.tokenizer(Component.CLIP, k.clipLength()).encode(text) : null;
+        long[] t5Ids = models.has(Component.T5)
+                ? models.tokenizer(Component.T5, constants.textLength()).encode(text) : null;
+        long[] clipIds = models.has(Component.CLIP)
+                ? models.tokenizer(Component.CLIP, constants.clipLength()).encode(text) : null;
         if (t5Ids == null && clipIds == null) {
-            return new Embeddings(new float[k.textLength() * k.textWidth()], k.textLength(), new float[k.pooledWidth()]);
+            return new Embeddings(new float[constants.textLength() * constants.textWidth()], constants.textLength(),
+                    new float[constants.pooledWidth()]);
         }
         EncoderCache.Prompt p = cache.prompt(cacheKey(models, t5Ids, clipIds), () -> new EncoderCache.Prompt(
-                t5Ids != null ? run(models, Component.T5, t5Ids, k.textLength(), "text_embeddings", control)
-                        : new float[k.textLength() * k.textWidth()],
-                clipIds != null ? run(models, Component.CLIP, clipIds, k.clipLength(), "pooled_embeddings", control)
-                        : new float[k.pooledWidth()]));
-        return new Embeddings(p.sequence(), k.textLength(), p.pooled());
+                t5Ids != null ? run(models, Component.T5, T5Roles.INPUT_IDS, t5Ids, constants.textLength(),
+                        T5Roles.TEXT_EMBEDDINGS, control)
+                        : new float[constants.textLength() * constants.textWidth()],
+                clipIds != null ? run(models, Component.CLIP, ClipRoles.INPUT_IDS, clipIds, constants.clipLength(),
+                        ClipRoles.POOLED_EMBEDDINGS, control)
+                        : new float[constants.pooledWidth()]));
+        return new Embeddings(p.sequence(), constants.textLength(), p.pooled());
     }
 
     /** The graphs that compute the embeddings and the token ids they read. */
@@ -53,10 +60,11 @@ final class TextEncoder {
         return key.toString();
     }
 
-    private static float[] run(ModelSet models, Component c, long[] ids, int length, String output, RunControl control) {
+    private static float[] run(ModelSet models, Component c, String idsRole, long[] ids, int length, String output,
+            RunControl control) {
         ModelSession session = models.session(c);
-        try (HostTensor in = session.inputIds("input_ids", ids, 1, length)) {
-            return session.run(Map.of("input_ids", in), control).get(output);
+        try (HostTensor in = session.inputIds(idsRole, ids, 1, length)) {
+            return session.run(Map.of(idsRole, in), control).get(output);
         }
     }
 }

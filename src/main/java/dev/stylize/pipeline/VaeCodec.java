@@ -52,7 +52,7 @@ final class VaeCodec {
      * (a sample needs {@code logvar}), so a job learns it before any work, whether or not it encodes an image.
      */
     static void checkPosterior(ModelSet models, Posterior posterior) {
-        if (posterior == Posterior.SAMPLE && !models.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoder.LOGVAR)) {
+        if (posterior == Posterior.SAMPLE && !models.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoderRoles.LOGVAR)) {
             throw new StylizeException(ErrorCode.MODEL_COMPONENT_MISSING, "params.posterior sample needs the VAE"
                     + " encoder's 'logvar' output, which model set '" + models.directory().manifest().id()
                     + "' does not map; use posterior mean or a model set exported with logvar");
@@ -66,23 +66,23 @@ final class VaeCodec {
     static float[] encode(ModelSet models, float[] chw, int width, int height, Posterior posterior, long noiseSeed,
             RunControl control) {
         checkPosterior(models, posterior);
-        ModelManifest.Constants k = models.constants();
+        ModelManifest.Constants constants = models.constants();
         ModelSession enc = models.session(Component.VAE_ENCODER);
         Map<String, float[]> out;
-        try (HostTensor in = enc.input("images", chw, 1, 3, height, width)) {
-            out = enc.run(Map.of("images", in), control);
+        try (HostTensor in = enc.input(Component.VaeEncoderRoles.IMAGES, chw, 1, 3, height, width)) {
+            out = enc.run(Map.of(Component.VaeEncoderRoles.IMAGES, in), control);
         }
-        float[] raw = out.get(Component.VaeEncoder.LATENT);
+        float[] raw = out.get(Component.VaeEncoderRoles.LATENT);
         if (posterior == Posterior.SAMPLE) {
-            float[] logvar = out.get(Component.VaeEncoder.LOGVAR);
+            float[] logvar = out.get(Component.VaeEncoderRoles.LOGVAR);
             if (logvar.length != raw.length) {
                 throw new StylizeException(ErrorCode.MODEL_IO_MISMATCH, "vae_encoder: logvar has " + logvar.length
                         + " values but latent " + raw.length);
             }
             raw = sample(raw, logvar, GaussianNoise.sample(noiseSeed, raw.length));
         }
-        float scale = (float) k.scalingFactor();
-        float shift = (float) k.shiftFactor();
+        float scale = (float) constants.scalingFactor();
+        float shift = (float) constants.shiftFactor();
         for (int i = 0; i < raw.length; i++) {
             raw[i] = scale * (raw[i] - shift);
         }
@@ -101,16 +101,17 @@ final class VaeCodec {
 
     /** Normalized latent (C,h,w) → (3,8h,8w) nominally in [−1,1]. */
     static float[] decode(ModelSet models, float[] latent, int h, int w, RunControl control) {
-        ModelManifest.Constants k = models.constants();
-        float scale = (float) k.scalingFactor();
-        float shift = (float) k.shiftFactor();
+        ModelManifest.Constants constants = models.constants();
+        float scale = (float) constants.scalingFactor();
+        float shift = (float) constants.shiftFactor();
         float[] raw = new float[latent.length];
         for (int i = 0; i < raw.length; i++) {
             raw[i] = latent[i] / scale + shift;
         }
         ModelSession dec = models.session(Component.VAE_DECODER);
-        try (HostTensor in = dec.input("latent", raw, 1, k.latentChannels(), h, w)) {
-            return dec.run(Map.of("latent", in), control).get("images");
+        try (HostTensor in = dec.input(Component.VaeDecoderRoles.LATENT, raw, 1, constants.latentChannels(), h, w)) {
+            return dec.run(Map.of(Component.VaeDecoderRoles.LATENT, in), control)
+                    .get(Component.VaeDecoderRoles.IMAGES);
         }
     }
 }

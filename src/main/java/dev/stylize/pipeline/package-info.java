@@ -11,7 +11,8 @@
  *   <li>{@code ReduxEncoder} — SigLIP and the Redux projector per reference, then the leakage controls;
  *   <li>{@code TextEncoder} — T5 sequence and CLIP pooled vector (zeros without text encoders);
  *   <li>{@code VaeCodec} — VAE encode/decode with the latent scale and shift outside the graphs;
- *   <li>{@code Denoiser} — the Euler loop on the Fill or dev transformer;
+ *   <li>{@code Denoiser} — the Euler loop on the Fill or dev transformer, whose inputs
+ *       {@code TransformerFeed} builds;
  *   <li>{@link dev.stylize.pipeline.StageBenchmark} — a job with per-stage timings.
  * </ul>
  *

@@ -8,18 +8,19 @@ import java.util.List;
  * canonical names; a manifest maps them to a graph's own names.
  */
 public enum Component {
-    SIGLIP("siglip", true, List.of("pixel_values"), List.of("last_hidden_state")),
-    REDUX("redux", true, List.of("siglip_embeds"), List.of("image_embeds")),
-    T5("t5", false, List.of("input_ids"), List.of("text_embeddings")),
-    CLIP("clip", false, List.of("input_ids"), List.of("pooled_embeddings")),
+    SIGLIP("siglip", true, List.of(SiglipRoles.PIXEL_VALUES), List.of(SiglipRoles.LAST_HIDDEN_STATE)),
+    REDUX("redux", true, List.of(ReduxRoles.SIGLIP_EMBEDS), List.of(ReduxRoles.IMAGE_EMBEDS)),
+    T5("t5", false, List.of(T5Roles.INPUT_IDS), List.of(T5Roles.TEXT_EMBEDDINGS)),
+    CLIP("clip", false, List.of(ClipRoles.INPUT_IDS), List.of(ClipRoles.POOLED_EMBEDDINGS)),
     /**
      * {@code latent}: the posterior mean, raw (the pipeline normalizes it); optional {@code logvar}: the
      * log-variance of the same raw posterior, same shape, needed only for {@code posterior: sample}.
      */
-    VAE_ENCODER("vae_encoder", true, List.of("images"), List.of("latent"), List.of(VaeEncoder.LOGVAR)),
-    VAE_DECODER("vae_decoder", true, List.of("latent"), List.of("images")),
-    FILL_TRANSFORMER("fill_transformer", true, Transformer.INPUTS, List.of("latent")),
-    DEV_TRANSFORMER("dev_transformer", false, Transformer.INPUTS, List.of("latent"));
+    VAE_ENCODER("vae_encoder", true, List.of(VaeEncoderRoles.IMAGES), List.of(VaeEncoderRoles.LATENT),
+            List.of(VaeEncoderRoles.LOGVAR)),
+    VAE_DECODER("vae_decoder", true, List.of(VaeDecoderRoles.LATENT), List.of(VaeDecoderRoles.IMAGES)),
+    FILL_TRANSFORMER("fill_transformer", true, TransformerRoles.INPUTS, List.of(TransformerRoles.LATENT)),
+    DEV_TRANSFORMER("dev_transformer", false, TransformerRoles.INPUTS, List.of(TransformerRoles.LATENT));
 
     private final String key;
     private final boolean required;
@@ -70,16 +71,65 @@ public enum Component {
         throw new IllegalArgumentException("unknown component '" + key + "'");
     }
 
-    /** VAE encoder output roles. */
-    public static final class VaeEncoder {
+    // Role names per component, as constants so that a misspelt role is a compile error. They are the
+    // manifest's keys (docs/pipeline.md#onnx-tensor-contract) and must not change.
+
+    /** SigLIP vision tower roles. */
+    public static final class SiglipRoles {
+        public static final String PIXEL_VALUES = "pixel_values";
+        public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+
+        private SiglipRoles() {}
+    }
+
+    /** Redux projector roles. */
+    public static final class ReduxRoles {
+        public static final String SIGLIP_EMBEDS = "siglip_embeds";
+        public static final String IMAGE_EMBEDS = "image_embeds";
+
+        private ReduxRoles() {}
+    }
+
+    /** T5 text encoder roles. */
+    public static final class T5Roles {
+        public static final String INPUT_IDS = "input_ids";
+        public static final String TEXT_EMBEDDINGS = "text_embeddings";
+
+        private T5Roles() {}
+    }
+
+    /** CLIP text encoder roles. */
+    public static final class ClipRoles {
+        public static final String INPUT_IDS = "input_ids";
+        public static final String POOLED_EMBEDDINGS = "pooled_embeddings";
+        /** The per-token sequence CLIP exports beside the pooled vector; not a contract role, nothing reads it. */
+        public static final String TEXT_EMBEDDINGS = "text_embeddings";
+
+        private ClipRoles() {}
+    }
+
+    /** VAE encoder roles. */
+    public static final class VaeEncoderRoles {
+        public static final String IMAGES = "images";
         public static final String LATENT = "latent";
         public static final String LOGVAR = "logvar";
 
-        private VaeEncoder() {}
+        private VaeEncoderRoles() {}
     }
 
-    /** Transformer input roles, shared by the Fill (384 channels) and dev (64 channels) graphs. */
-    public static final class Transformer {
+    /** VAE decoder roles. */
+    public static final class VaeDecoderRoles {
+        public static final String LATENT = "latent";
+        public static final String IMAGES = "images";
+
+        private VaeDecoderRoles() {}
+    }
+
+    /**
+     * Roles of the Fill (384-channel hidden_states) and dev (64-channel) transformer graphs; the
+     * output {@code latent} is the velocity of the x columns.
+     */
+    public static final class TransformerRoles {
         public static final String HIDDEN_STATES = "hidden_states";
         public static final String ENCODER_HIDDEN_STATES = "encoder_hidden_states";
         public static final String POOLED_PROJECTIONS = "pooled_projections";
@@ -87,9 +137,10 @@ public enum Component {
         public static final String IMG_IDS = "img_ids";
         public static final String TXT_IDS = "txt_ids";
         public static final String GUIDANCE = "guidance";
+        public static final String LATENT = "latent";
         static final List<String> INPUTS = List.of(HIDDEN_STATES, ENCODER_HIDDEN_STATES,
                 POOLED_PROJECTIONS, TIMESTEP, IMG_IDS, TXT_IDS, GUIDANCE);
 
-        private Transformer() {}
+        private TransformerRoles() {}
     }
 }

@@ -4,6 +4,13 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import dev.stylize.job.ErrorCode;
+import dev.stylize.runtime.Component.ClipRoles;
+import dev.stylize.runtime.Component.ReduxRoles;
+import dev.stylize.runtime.Component.SiglipRoles;
+import dev.stylize.runtime.Component.T5Roles;
+import dev.stylize.runtime.Component.TransformerRoles;
+import dev.stylize.runtime.Component.VaeDecoderRoles;
+import dev.stylize.runtime.Component.VaeEncoderRoles;
 import dev.stylize.job.StylizeException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,11 +30,11 @@ final class IoContract {
 
     private IoContract() {}
 
-    static void validate(Component component, ModelManifest.Constants k, ModelManifest.ComponentSpec spec,
+    static void validate(Component component, ModelManifest.Constants constants, ModelManifest.ComponentSpec spec,
             Map<String, NodeInfo> graphInputs, Map<String, NodeInfo> graphOutputs) {
         List<String> problems = new ArrayList<>();
-        check(component, "input", spec.inputs(), graphInputs, k, problems);
-        check(component, "output", spec.outputs(), graphOutputs, k, problems);
+        check(component, "input", spec.inputs(), graphInputs, constants, problems);
+        check(component, "output", spec.outputs(), graphOutputs, constants, problems);
         Set<String> mapped = Set.copyOf(spec.inputs().values());
         for (String name : graphInputs.keySet()) {
             if (!mapped.contains(name)) {
@@ -41,7 +48,7 @@ final class IoContract {
     }
 
     private static void check(Component component, String kind, Map<String, String> roles,
-            Map<String, NodeInfo> declared, ModelManifest.Constants k, List<String> problems) {
+            Map<String, NodeInfo> declared, ModelManifest.Constants constants, List<String> problems) {
         List<String> required = kind.equals("input") ? component.inputRoles() : component.outputRoles();
         List<String> checked = new ArrayList<>(required);
         if (kind.equals("output")) {
@@ -66,7 +73,7 @@ final class IoContract {
                 problems.add(kind + " '" + name + "' is not a tensor");
                 continue;
             }
-            Expected e = expected(component, role, k);
+            Expected e = expected(component, role, constants);
             long[] shape = t.getShape();
             if (shape.length != e.dims.length) {
                 problems.add(kind + " '" + name + "' has rank " + shape.length + " " + Arrays.toString(shape)
@@ -94,27 +101,38 @@ final class IoContract {
         }
     }
 
-    private static Expected expected(Component c, String role, ModelManifest.Constants k) {
-        int tokens = (k.siglipImageSize() / k.siglipPatchSize()) * (k.siglipImageSize() / k.siglipPatchSize());
-        int packed = k.latentChannels() * 4;
+    private static Expected expected(Component c, String role, ModelManifest.Constants constants) {
+        int grid = constants.siglipImageSize() / constants.siglipPatchSize();
+        int tokens = grid * grid;
+        int packed = constants.latentChannels() * 4;
         return switch (c) {
-            case SIGLIP -> role.equals("pixel_values")
-                    ? f(ANY, 3, k.siglipImageSize(), k.siglipImageSize())
-                    : f(ANY, tokens, k.siglipWidth());
-            case REDUX -> role.equals("siglip_embeds") ? f(ANY, tokens, k.siglipWidth()) : f(ANY, tokens, k.textWidth());
-            case T5 -> role.equals("input_ids") ? i(ANY, k.textLength()) : f(ANY, k.textLength(), k.textWidth());
-            case CLIP -> role.equals("input_ids") ? i(ANY, k.clipLength()) : f(ANY, k.pooledWidth());
+            case SIGLIP -> role.equals(SiglipRoles.PIXEL_VALUES)
+                    ? f(ANY, 3, constants.siglipImageSize(), constants.siglipImageSize())
+                    : f(ANY, tokens, constants.siglipWidth());
+            case REDUX -> role.equals(ReduxRoles.SIGLIP_EMBEDS)
+                    ? f(ANY, tokens, constants.siglipWidth())
+                    : f(ANY, tokens, constants.textWidth());
+            case T5 -> role.equals(T5Roles.INPUT_IDS)
+                    ? i(ANY, constants.textLength())
+                    : f(ANY, constants.textLength(), constants.textWidth());
+            case CLIP -> role.equals(ClipRoles.INPUT_IDS)
+                    ? i(ANY, constants.clipLength())
+                    : f(ANY, constants.pooledWidth());
             // latent and logvar alike: (B, C, h, w)
-            case VAE_ENCODER -> role.equals("images") ? f(ANY, 3, ANY, ANY) : f(ANY, k.latentChannels(), ANY, ANY);
-            case VAE_DECODER -> role.equals("latent") ? f(ANY, k.latentChannels(), ANY, ANY) : f(ANY, 3, ANY, ANY);
+            case VAE_ENCODER -> role.equals(VaeEncoderRoles.IMAGES)
+                    ? f(ANY, 3, ANY, ANY)
+                    : f(ANY, constants.latentChannels(), ANY, ANY);
+            case VAE_DECODER -> role.equals(VaeDecoderRoles.LATENT)
+                    ? f(ANY, constants.latentChannels(), ANY, ANY)
+                    : f(ANY, 3, ANY, ANY);
             case FILL_TRANSFORMER, DEV_TRANSFORMER -> switch (role) {
                 // Fill: [x (4c) | masked-image latent (4c) | mask (8*8*4 = 256)] (docs/pipeline.md#fill-transformer-input)
-                case "hidden_states" -> f(ANY, ANY, c == Component.FILL_TRANSFORMER ? 2 * packed + 256 : packed);
-                case "encoder_hidden_states" -> f(ANY, ANY, k.textWidth());
-                case "pooled_projections" -> f(ANY, k.pooledWidth());
-                case "timestep", "guidance" -> f(ANY);
-                case "img_ids", "txt_ids" -> f(ANY, 3);
-                case "latent" -> f(ANY, ANY, packed);
+                case TransformerRoles.HIDDEN_STATES -> f(ANY, ANY, c == Component.FILL_TRANSFORMER ? 2 * packed + 256 : packed);
+                case TransformerRoles.ENCODER_HIDDEN_STATES -> f(ANY, ANY, constants.textWidth());
+                case TransformerRoles.POOLED_PROJECTIONS -> f(ANY, constants.pooledWidth());
+                case TransformerRoles.TIMESTEP, TransformerRoles.GUIDANCE -> f(ANY);
+                case TransformerRoles.IMG_IDS, TransformerRoles.TXT_IDS -> f(ANY, 3);
+                case TransformerRoles.LATENT -> f(ANY, ANY, packed);
                 default -> throw new IllegalArgumentException(role);
             };
         };

@@ -100,18 +100,18 @@ class ModelSessionCloseTest {
     private Map<String, HostTensor> feed(ModelSession s) {
         Random r = new Random(7);
         Map<String, HostTensor> m = new LinkedHashMap<>();
-        m.put(Component.Transformer.HIDDEN_STATES, s.input(Component.Transformer.HIDDEN_STATES,
+        m.put(Component.TransformerRoles.HIDDEN_STATES, s.input(Component.TransformerRoles.HIDDEN_STATES,
                 gaussian(r, TOKENS * 64), 1, TOKENS, 64));
-        m.put(Component.Transformer.ENCODER_HIDDEN_STATES, s.input(Component.Transformer.ENCODER_HIDDEN_STATES,
+        m.put(Component.TransformerRoles.ENCODER_HIDDEN_STATES, s.input(Component.TransformerRoles.ENCODER_HIDDEN_STATES,
                 gaussian(r, TEXT_ROWS * 4096), 1, TEXT_ROWS, 4096));
-        m.put(Component.Transformer.POOLED_PROJECTIONS, s.input(Component.Transformer.POOLED_PROJECTIONS,
+        m.put(Component.TransformerRoles.POOLED_PROJECTIONS, s.input(Component.TransformerRoles.POOLED_PROJECTIONS,
                 gaussian(r, 768), 1, 768));
-        m.put(Component.Transformer.TIMESTEP, s.input(Component.Transformer.TIMESTEP, new float[] {0.6f}, 1));
-        m.put(Component.Transformer.IMG_IDS, s.input(Component.Transformer.IMG_IDS,
+        m.put(Component.TransformerRoles.TIMESTEP, s.input(Component.TransformerRoles.TIMESTEP, new float[] {0.6f}, 1));
+        m.put(Component.TransformerRoles.IMG_IDS, s.input(Component.TransformerRoles.IMG_IDS,
                 PositionIds.imageIds(LATENT, LATENT), TOKENS, 3));
-        m.put(Component.Transformer.TXT_IDS, s.input(Component.Transformer.TXT_IDS,
+        m.put(Component.TransformerRoles.TXT_IDS, s.input(Component.TransformerRoles.TXT_IDS,
                 new float[TEXT_ROWS * 3], TEXT_ROWS, 3));
-        m.put(Component.Transformer.GUIDANCE, s.input(Component.Transformer.GUIDANCE, new float[] {3.5f}, 1));
+        m.put(Component.TransformerRoles.GUIDANCE, s.input(Component.TransformerRoles.GUIDANCE, new float[] {3.5f}, 1));
         toClose.addAll(m.values());
         return m;
     }

@@ -89,13 +89,13 @@ class ModelSetTest {
     void optionalLogvarOutputIsCheckedOnlyWhenMapped() throws IOException {
         String unmapped = fixture();
         try (ModelSet set = load(fixtureDir(unmapped), false)) {
-            assertFalse(set.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoder.LOGVAR));
+            assertFalse(set.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoderRoles.LOGVAR));
         }
         String mapped = unmapped.replace("\"outputs\": { \"latent\": \"latent\" } },\n    \"vae_decoder\"",
                 "\"outputs\": { \"latent\": \"latent\", \"logvar\": \"logvar\" } },\n    \"vae_decoder\"");
         assertNotEquals(unmapped, mapped);
         try (ModelSet set = load(fixtureDir(mapped), false)) {
-            assertTrue(set.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoder.LOGVAR));
+            assertTrue(set.session(Component.VAE_ENCODER).hasOutput(Component.VaeEncoderRoles.LOGVAR));
         }
         String wrong = mapped.replace("\"logvar\": \"logvar\"", "\"logvar\": \"log_variance\"");
         StylizeException e = assertThrows(StylizeException.class, () -> load(fixtureDir(wrong), false));
