@@ -5,13 +5,16 @@ import dev.stylize.analytic.CostModel;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.StylizeException;
 import dev.stylize.runtime.ModelManifest;
+import dev.stylize.runtime.ComponentSmoke;
 import dev.stylize.runtime.ModelSet;
+import dev.stylize.runtime.Provider;
 import dev.stylize.runtime.RuntimeConfig;
 import dev.stylize.storage.ModelSync;
 import dev.stylize.storage.ObjectStore;
 import dev.stylize.storage.S3Settings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,13 +96,32 @@ final class ModelsCommand implements Runnable {
         @Option(names = "--models", required = true)
         Path models;
 
+        @Option(names = "--smoke", description = "Then run every component once on small inputs (a 64x64 canvas) and"
+                + " print its outputs' shapes, dtypes, value range and time; exit 1 if one fails or is not finite.")
+        boolean smoke;
+
+        @Option(names = "--provider", description = "Execution provider for the smoke run (cpu, cuda, tensorrt);"
+                + " default: cpu.")
+        String provider;
+
         @Override
         public Integer call() {
-            try (ModelSet set = ModelSet.load(models, RuntimeConfig.cpu(), null)) {
+            RuntimeConfig runtime = provider == null ? RuntimeConfig.cpu()
+                    : new RuntimeConfig(Provider.parse(provider), Map.of(), 0, null, 0, true);
+            try (ModelSet set = ModelSet.load(models, runtime, null)) {
                 System.out.println("ok: model set '" + set.directory().manifest().id() + "' manifest sha256 "
                         + set.directory().manifestSha256());
+                if (!smoke) {
+                    return 0;
+                }
+                boolean allOk = true;
+                for (ComponentSmoke.Report r : ComponentSmoke.run(set)) {
+                    System.out.println(SmokeText.line(r));
+                    allOk &= r.ok();
+                }
+                System.out.println(allOk ? "smoke: ok" : "smoke: FAILED");
+                return allOk ? 0 : 1;
             }
-            return 0;
         }
     }
 

@@ -71,6 +71,12 @@ public enum Component {
         throw new IllegalArgumentException("unknown component '" + key + "'");
     }
 
+    /**
+     * Width per token of the packed Fill mask in the Fill transformer's {@code hidden_states}: 8×8 pixels
+     * per latent cell, 2×2 latent cells per token (docs/pipeline.md#mask-packing).
+     */
+    public static final int FILL_MASK_CHANNELS = 256;
+
     // Role names per component, as constants so that a misspelt role is a compile error. They are the
     // manifest's keys (docs/pipeline.md#onnx-tensor-contract) and must not change.
 

@@ -126,8 +126,9 @@ final class IoContract {
                     ? f(ANY, constants.latentChannels(), ANY, ANY)
                     : f(ANY, 3, ANY, ANY);
             case FILL_TRANSFORMER, DEV_TRANSFORMER -> switch (role) {
-                // Fill: [x (4c) | masked-image latent (4c) | mask (8*8*4 = 256)] (docs/pipeline.md#fill-transformer-input)
-                case TransformerRoles.HIDDEN_STATES -> f(ANY, ANY, c == Component.FILL_TRANSFORMER ? 2 * packed + 256 : packed);
+                // Fill: [x (4c) | masked-image latent (4c) | mask (8*8*4)] (docs/pipeline.md#fill-transformer-input)
+                case TransformerRoles.HIDDEN_STATES -> f(ANY, ANY,
+                        c == Component.FILL_TRANSFORMER ? 2 * packed + Component.FILL_MASK_CHANNELS : packed);
                 case TransformerRoles.ENCODER_HIDDEN_STATES -> f(ANY, ANY, constants.textWidth());
                 case TransformerRoles.POOLED_PROJECTIONS -> f(ANY, constants.pooledWidth());
                 case TransformerRoles.TIMESTEP, TransformerRoles.GUIDANCE -> f(ANY);

@@ -2,7 +2,6 @@ package dev.stylize.runtime;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -119,6 +118,16 @@ public final class ModelSession implements AutoCloseable {
      * job was cancelled or the model set was closed (see {@link ModelSet#close(java.time.Duration)}).
      */
     public Map<String, float[]> run(Map<String, HostTensor> inputs, RunControl control) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        runOutputs(inputs, control).forEach((role, o) -> out.put(role, o.values()));
+        return out;
+    }
+
+    /** One output of a run: the values as float32, the tensor's shape and its dtype in the graph. */
+    public record Output(float[] values, long[] shape, TensorDtype dtype) {}
+
+    /** Like {@link #run}, with each output's shape and graph dtype (for checks of a model directory). */
+    public Map<String, Output> runOutputs(Map<String, HostTensor> inputs, RunControl control) {
         control.checkpoint();
         if (!inFlight.enter()) {
             throw closedError(component.key() + " run");
@@ -131,7 +140,7 @@ public final class ModelSession implements AutoCloseable {
     }
 
     /** The run proper; the session is held ({@link #inFlight}) for all of it. */
-    private Map<String, float[]> runHeld(Map<String, HostTensor> inputs, RunControl control) {
+    private Map<String, Output> runHeld(Map<String, HostTensor> inputs, RunControl control) {
         // Held from here to the end, so that closing the control meanwhile cannot free them.
         OrtSession.RunOptions options = control.acquireRunOptions();
         try {
@@ -153,10 +162,10 @@ public final class ModelSession implements AutoCloseable {
                 }
                 runNanos.add(System.nanoTime() - t0);
                 runs.increment();
-                Map<String, float[]> out = new LinkedHashMap<>();
+                Map<String, Output> out = new LinkedHashMap<>();
                 for (Map.Entry<String, String> e : outputNames.entrySet()) {
-                    OnnxValue v = result.get(e.getValue()).orElseThrow();
-                    out.put(e.getKey(), toFloats((OnnxTensor) v));
+                    OnnxTensor t = (OnnxTensor) result.get(e.getValue()).orElseThrow();
+                    out.put(e.getKey(), new Output(toFloats(t), t.getInfo().getShape(), TensorDtype.of(t.getInfo().type)));
                 }
                 return out;
             } catch (OrtException e) {
