@@ -2,6 +2,7 @@ package dev.stylize.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stylize.client.InputUploader;
 import dev.stylize.client.JobProducer;
 import dev.stylize.client.JobRecords;
 import dev.stylize.client.KafkaClients;
@@ -20,6 +21,8 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +124,12 @@ public class JobEventHub {
         }
     }
 
+    /** Multipart images, into the upload bucket under their content keys (the terminal client's uploader). */
+    public InputUploader uploader() {
+        return new InputUploader(store, config.uploadBucket(), config.uploadPrefix(),
+                new PrintWriter(Writer.nullWriter()));
+    }
+
     /** Requests and cancellations, to the topics the worker reads. */
     public JobProducer producer() {
         return producer;
@@ -203,15 +212,25 @@ public class JobEventHub {
 
     /**
      * Reads the job's past from its partitions into the fan-out when it is not in memory: a GET or a
-     * subscriber for a job that ran before this gateway started. At most 4 at once (each is a consumer).
+     * subscriber for a job that ran before this gateway started. At most 4 at once (each is a consumer), one
+     * per job. False when it could not be read in time (the caller goes on with what is live).
      */
-    public void lookup(String jobId) throws InterruptedException {
+    public boolean lookup(String jobId) throws InterruptedException {
         if (!fanOut.needsLookup(jobId)) {
-            return;
+            return true;
         }
         if (!lookups.tryAcquire(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("too many job look-ups in progress");
+            return false;
         }
+        try {
+            // Another request for the same job may have read it while this one waited.
+            return !fanOut.needsLookup(jobId) || readPast(jobId);
+        } finally {
+            lookups.release();
+        }
+    }
+
+    private boolean readPast(String jobId) {
         try (JobRecords records = new JobRecords(KafkaClients.consumer(kafka, CLIENT_ID + "-lookup"), topics,
                 jobId)) {
             Map<TopicPartition, Long> ends = records.endOffsets();
@@ -220,16 +239,15 @@ public class JobEventHub {
             long deadline = System.nanoTime() + config.lookupTimeout().toNanos();
             while (!records.reached(ends)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read the job's partitions within "
-                            + config.lookupTimeout());
+                    LOG.warnf("could not read the partitions of job %s within %s", jobId, config.lookupTimeout());
+                    return false;
                 }
                 for (JobRecords.Event e : records.poll(Duration.ofMillis(200))) {
                     past.add(event(jobId, e.offset(), e.progress(), e.result()));
                 }
             }
             fanOut.seed(jobId, past);
-        } finally {
-            lookups.release();
+            return true;
         }
     }
 }

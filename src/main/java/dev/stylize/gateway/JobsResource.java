@@ -20,7 +20,17 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.stylize.client.InputUploader;
+import dev.stylize.job.ErrorCode;
+import dev.stylize.job.StylizeException;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,6 +57,54 @@ public class JobsResource {
         return accepted(request);
     }
 
+    /**
+     * The same request with its images in the body: part {@code request} (the contract's JSON, image references
+     * left out or overridden) and file parts {@code reference} (one or more, in order), {@code target},
+     * {@code mask}. Each image is uploaded once under its content key ({@code stylize.gateway.upload-bucket},
+     * {@code upload-prefix}), as the terminal client does, and the request names it.
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job with its images (multipart: request, reference..., target, mask)")
+    public Response submitWithImages(@RestForm("request") String json, @RestForm("reference") List<FileUpload> references,
+            @RestForm("target") FileUpload target, @RestForm("mask") FileUpload mask)
+            throws IOException, InterruptedException, ExecutionException {
+        if (json == null) {
+            throw new StylizeException(ErrorCode.INVALID_REQUEST, "the multipart body needs a part 'request'");
+        }
+        JsonNode tree = JobJson.readTree(json.getBytes(StandardCharsets.UTF_8));
+        if (!tree.isObject()) {
+            throw new StylizeException(ErrorCode.INVALID_JSON, "part 'request' must be a JSON object");
+        }
+        ObjectNode request = (ObjectNode) tree;
+        InputUploader uploader = hub.uploader();
+        if (references != null && !references.isEmpty()) {
+            JsonNode given = request.path("reference");
+            ArrayNode refs = JSON.createArrayNode();
+            for (int i = 0; i < references.size(); i++) {
+                // Weights and per-reference settings of the JSON stay with the i-th file.
+                ObjectNode ref = given.path(i).isObject() ? (ObjectNode) given.get(i).deepCopy() : JSON.createObjectNode();
+                put(ref, uploader.resolve(references.get(i).uploadedFile().toString()));
+                refs.add(ref);
+            }
+            request.set("reference", refs);
+        }
+        if (target != null) {
+            request.set("target", put(JSON.createObjectNode(), uploader.resolve(target.uploadedFile().toString())));
+        }
+        if (mask != null) {
+            request.set("mask", put(JSON.createObjectNode(), uploader.resolve(mask.uploadedFile().toString())));
+        }
+        return accepted(JobJson.parseRequest(JSON.writeValueAsBytes(request)));
+    }
+
+    private static ObjectNode put(ObjectNode node, JobRequest.ObjectRef ref) {
+        node.put("bucket", ref.bucket());
+        node.put("key", ref.key());
+        return node;
+    }
+
     Response accepted(JobRequest request) throws InterruptedException, ExecutionException {
         hub.producer().submit(request);
         hub.fanOut().submitted(request.jobId());
@@ -63,8 +121,12 @@ public class JobsResource {
     @Operation(summary = "The job's latest state: its result, else its latest progress; 404 when unknown")
     public Response state(@PathParam("id") String id) throws InterruptedException {
         new CancelRequest(id); // a well-formed job id, or 400 INVALID_REQUEST
-        hub.lookup(id);
+        boolean complete = hub.lookup(id);
         FanOut.Snapshot s = hub.fanOut().snapshot(id);
+        if (!s.known() && !complete) {
+            return Errors.response(Response.Status.SERVICE_UNAVAILABLE, "BUSY", "the job's records could not be "
+                    + "read in time; try again");
+        }
         if (!s.known()) {
             return Errors.response(Response.Status.NOT_FOUND, "NOT_FOUND", "no job " + id + " is known");
         }
@@ -109,7 +171,7 @@ public class JobsResource {
         return Response.accepted(out.toString()).build();
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode tree(GatewayEvent e) {
+    private static JsonNode tree(GatewayEvent e) {
         try {
             return JSON.readTree(e.json());
         } catch (java.io.IOException x) {
