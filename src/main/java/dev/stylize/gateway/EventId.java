@@ -9,7 +9,7 @@ import java.util.Optional;
  * resume ({@code Last-Event-ID}) on any instance, after any restart.
  *
  * <p>Resuming after {@code p<n>}: the progress events after offset n still held, then the result. After
- * {@code r<n>}: only a later result (a re-run); none: the stream ends at once.
+ * {@code r<n>}: only a later result (a re-run); none: 204, so that a browser's EventSource stops reconnecting.
  */
 public record EventId(boolean result, long offset) {
     @Override

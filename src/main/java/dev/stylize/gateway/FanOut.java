@@ -242,6 +242,13 @@ public final class FanOut {
         return removed;
     }
 
+    /** Whether a stream resumed after {@code after} would send nothing, ever (it follows the latest result). */
+    public synchronized boolean finishedAfter(String jobId, EventId after) {
+        Job job = jobs.get(jobId);
+        return after != null && after.result() && job != null && job.result != null
+                && job.result.offset() <= after.offset();
+    }
+
     public synchronized Snapshot snapshot(String jobId) {
         Job job = jobs.get(jobId);
         if (job == null) {

@@ -14,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -147,15 +148,20 @@ public class JobsResource {
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Server-Sent Events: the latest state, then progress events, then the result; the "
-            + "stream then ends. Event ids p<offset>/r<offset>; Last-Event-ID resumes after one.")
+            + "stream then ends. Event ids p<offset>/r<offset>; Last-Event-ID resumes after one (204 after the result).")
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context SseEventSink sink, @Context Sse sse) throws InterruptedException {
         new CancelRequest(id);
         hub.lookup(id);
+        EventId after = EventId.parse(lastEventId).orElse(null);
+        if (hub.fanOut().finishedAfter(id, after)) {
+            // 204 tells a browser's EventSource to stop reconnecting: the client has the result already.
+            throw new WebApplicationException(Response.noContent().build());
+        }
         SseSink out = new SseSink(sink, sse);
         // A comment first: the response headers go out now, not with the job's first event (minutes if queued).
         out.ping();
-        hub.fanOut().subscribe(id, out, EventId.parse(lastEventId).orElse(null));
+        hub.fanOut().subscribe(id, out, after);
     }
 
     @DELETE

@@ -115,6 +115,9 @@ class FanOutTest {
         assertEquals(FanOut.Subscribed.ENDED, f.subscribe("a", again, EventId.parse("p4").orElseThrow()));
         assertEquals(List.of("p5", "r0"), again.ids);
 
+        assertTrue(f.finishedAfter("a", EventId.parse("r0").orElseThrow()));
+        assertFalse(f.finishedAfter("a", EventId.parse("p5").orElseThrow()));
+        assertFalse(f.finishedAfter("a", null));
         Recorder afterResult = new Recorder();
         assertEquals(FanOut.Subscribed.DONE, f.subscribe("a", afterResult, EventId.parse("r0").orElseThrow()));
         assertEquals(List.of(), afterResult.ids);

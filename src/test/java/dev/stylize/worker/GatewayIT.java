@@ -116,8 +116,11 @@ class GatewayIT extends WorkerItBase {
         List<Sse> resumed = events(id, progress.get(1).id).awaitEnd();
         assertEquals(events.subList(2, events.size()).stream().map(e -> e.id).toList(),
                 resumed.stream().map(e -> e.id).toList());
-        // Resume after the result: nothing more; the stream ends at once.
-        assertEquals(List.of(), events(id, last.id).awaitEnd());
+        // Resume after the result: 204, which stops a browser's EventSource from reconnecting.
+        HttpResponse<String> after = http.send(authorized("/v1/jobs/" + id + "/events", KEY)
+                .header("Accept", "text/event-stream").header("Last-Event-ID", last.id).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, after.statusCode(), after.body());
 
         // The latest state, and a late subscriber's: the result, then the end.
         JsonNode state = JSON.readTree(get("/v1/jobs/" + id, KEY).body());
