@@ -9,15 +9,25 @@ import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
- * Entry point of the jar. Only {@code serve} starts the Quarkus runtime (Kafka, HTTP); the local
+ * Entry point of the jar. Only {@code serve} and {@code gateway} start the Quarkus runtime (Kafka, HTTP); the local
  * commands ({@code run}, {@code models}, {@code bench}) are plain picocli and open no socket; the terminal
  * client ({@code submit}, {@code watch}, {@code status}, {@code cancel}) talks to Kafka and S3 without Quarkus.
  */
 @QuarkusMain
 public class Main {
+    /** The config profile of the {@code gateway} command (application.properties). */
+    public static final String GATEWAY_PROFILE = "gateway";
+
     public static void main(String... args) {
         Offline.enforce();
         if (args.length > 0 && args[0].equals("serve")) {
+            Quarkus.run(Worker.class, Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("gateway")) {
+            // Same application, gateway profile (application.properties %gateway): the worker's channels and
+            // start-up beans off, the gateway's reader and resources on. Profiles are read at run time.
+            System.setProperty("quarkus.profile", GATEWAY_PROFILE);
             Quarkus.run(Worker.class, Arrays.copyOfRange(args, 1, args.length));
             return;
         }
@@ -38,7 +48,7 @@ public class Main {
     @CommandLine.Command(name = "stylize-worker", mixinStandardHelpOptions = true,
             description = "FLUX.1 Redux + Fill stylization worker.",
             subcommands = {RunCommand.class, ModelsCommand.class, BenchCommand.class, ServeCommand.class,
-                    StackCommand.class, DemoCommand.class, SubmitCommand.class, WatchCommand.class,
+                    GatewayCommand.class, StackCommand.class, DemoCommand.class, SubmitCommand.class, WatchCommand.class,
                     StatusCommand.class, CancelCommand.class})
     static final class Root implements Runnable {
         @CommandLine.Spec
@@ -50,7 +60,7 @@ public class Main {
         }
     }
 
-    /** The worker service, started by Quarkus; the Kafka consumers run in their own beans. */
+    /** The worker or the gateway, started by Quarkus; the Kafka consumers run in their own beans. */
     public static final class Worker implements QuarkusApplication {
         @Override
         public int run(String... args) {

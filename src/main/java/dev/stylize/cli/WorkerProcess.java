@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The worker ({@code serve}) as a child process of this jar, for the demo and the integration
+ * The worker ({@code serve}) or the gateway as a child process of this jar, for the demo and the integration
  * tests: a real OS process that can be stopped with SIGTERM or killed with SIGKILL.
  */
 public final class WorkerProcess implements AutoCloseable {
@@ -35,13 +35,19 @@ public final class WorkerProcess implements AutoCloseable {
      * options; output goes to {@code log}. The HTTP port is a free one unless the environment sets HTTP_PORT.
      */
     public static WorkerProcess start(Map<String, String> env, List<String> jvmOptions, Path log) throws IOException {
+        return start(env, jvmOptions, log, "serve");
+    }
+
+    /** {@code command}: {@code serve} (the worker) or {@code gateway}; both answer /q/health/ready. */
+    public static WorkerProcess start(Map<String, String> env, List<String> jvmOptions, Path log, String command)
+            throws IOException {
         int port = env.containsKey("HTTP_PORT") ? Integer.parseInt(env.get("HTTP_PORT")) : freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(runnerJar().toString());
-        cmd.add("serve");
+        cmd.add(command);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         pb.environment().put("HTTP_PORT", Integer.toString(port));

@@ -15,7 +15,11 @@ public final class JobProducer implements AutoCloseable {
     private final TopicDefinitions topics;
 
     public JobProducer(String bootstrap, TopicDefinitions topics) {
-        this.producer = KafkaClients.producer(bootstrap);
+        this(KafkaClients.producer(bootstrap), topics);
+    }
+
+    public JobProducer(KafkaProducer<String, byte[]> producer, TopicDefinitions topics) {
+        this.producer = producer;
         this.topics = topics;
     }
 

@@ -24,7 +24,12 @@ public final class JobRecords implements AutoCloseable {
     private final TopicPartition results;
 
     public JobRecords(String bootstrap, TopicDefinitions topics, String jobId) {
-        this.consumer = KafkaClients.consumer(bootstrap);
+        this(KafkaClients.consumer(bootstrap), topics, jobId);
+    }
+
+    /** Over a consumer of the caller's (the gateway's carries the service's Kafka settings); closes it. */
+    public JobRecords(KafkaConsumer<String, byte[]> consumer, TopicDefinitions topics, String jobId) {
+        this.consumer = consumer;
         this.jobId = jobId;
         this.progress = partitionOf(topics.byRole(TopicDefinitions.PROGRESS).name());
         this.results = partitionOf(topics.byRole(TopicDefinitions.RESULTS).name());
@@ -75,16 +80,16 @@ public final class JobRecords implements AutoCloseable {
                 continue;
             }
             if (r.topic().equals(results.topic())) {
-                events.add(new Event(null, JobJson.parseResult(r.value())));
+                events.add(new Event(null, JobJson.parseResult(r.value()), r.offset()));
             } else {
-                events.add(new Event(JobJson.parseProgress(r.value()), null));
+                events.add(new Event(JobJson.parseProgress(r.value()), null, r.offset()));
             }
         }
         return events;
     }
 
-    /** Exactly one of progress and result is set. */
-    public record Event(ProgressEvent progress, ResultEvent result) {
+    /** Exactly one of progress and result is set; {@code offset} is the record's in its topic's partition. */
+    public record Event(ProgressEvent progress, ResultEvent result, long offset) {
         public Optional<ResultEvent> asResult() {
             return Optional.ofNullable(result);
         }

@@ -1,5 +1,7 @@
 package dev.stylize.client;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,5 +29,25 @@ public final class KafkaClients {
         p.put("enable.auto.commit", "false");
         p.put("client.id", "stylize-cli");
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * A group-less consumer over {@code settings} (a service's {@code kafka.*} configuration: bootstrap servers,
+     * SASL/TLS), with the client's serdes; {@code group.id} is dropped, offsets are never committed.
+     */
+    public static KafkaConsumer<String, byte[]> consumer(Map<String, Object> settings, String clientId) {
+        Map<String, Object> p = new HashMap<>(settings);
+        p.remove("group.id");
+        p.put("enable.auto.commit", "false");
+        p.put("client.id", clientId);
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A producer over a service's {@code kafka.*} configuration (see {@link #consumer(Map, String)}). */
+    public static KafkaProducer<String, byte[]> producer(Map<String, Object> settings, String clientId) {
+        Map<String, Object> p = new HashMap<>(settings);
+        p.put("acks", "all");
+        p.put("client.id", clientId);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -5,6 +5,7 @@ import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.concurrent.CountDownLatch;
 import org.jboss.logging.Logger;
@@ -22,8 +23,15 @@ public class StartupGate {
     @Inject
     ShutdownState shutdown;
 
-    void modelsLoaded(@Observes StartupEvent ev, dev.stylize.runtime.ModelSet models) {
-        open.countDown();
+    @Inject
+    WorkerConfig config;
+
+    /** Loads the models (resolving the bean does) in a worker; the gateway has none and never opens the gate. */
+    void modelsLoaded(@Observes StartupEvent ev, Instance<dev.stylize.runtime.ModelSet> models) {
+        if (config.role() == WorkerConfig.Role.WORKER) {
+            models.get();
+            open.countDown();
+        }
     }
 
     /** Quarkus fires this event asynchronously once the server listens. */

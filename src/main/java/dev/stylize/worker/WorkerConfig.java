@@ -14,6 +14,15 @@ public interface WorkerConfig {
     /** The state bucket of the embedded stack and of a default install. */
     String DEFAULT_STATE_BUCKET = "stylize-state";
 
+    /**
+     * What this process is: the worker ({@code serve}) or the HTTP gateway ({@code gateway}, whose config
+     * profile sets it). The worker's start-up beans (model loading, the drain on SIGTERM) run only in a worker.
+     */
+    @WithDefault("worker")
+    Role role();
+
+    enum Role { WORKER, GATEWAY }
+
     /** Pipeline slots: requests processed at once (one per GPU). */
     @WithDefault("1")
     int slots();

@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,9 @@ public class WorkerLifecycle {
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     @Inject
-    ModelSet models;
+    Instance<ModelSet> modelSet;
+
+    private ModelSet models;
 
     @Inject
     ShutdownState shutdown;
@@ -50,6 +53,10 @@ public class WorkerLifecycle {
     private final AtomicBoolean exiting = new AtomicBoolean();
 
     void onStart(@Observes StartupEvent ev) {
+        if (config.role() != WorkerConfig.Role.WORKER) {
+            return; // the gateway: no models, nothing to drain; Quarkus handles its signals
+        }
+        models = modelSet.get();
         checkStateBucket();
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), this::onSignal);
@@ -86,6 +93,9 @@ public class WorkerLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
+        if (config.role() != WorkerConfig.Role.WORKER) {
+            return;
+        }
         drain();
     }
 

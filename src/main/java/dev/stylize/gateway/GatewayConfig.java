@@ -1,0 +1,52 @@
+package dev.stylize.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The HTTP gateway's settings ({@code stylize.gateway.*}, e.g. STYLIZE_GATEWAY_API_KEYS). Body size and CORS
+ * are Quarkus' own keys ({@code quarkus.http.limits.max-body-size}, {@code quarkus.http.cors.*}): README
+ * "Over HTTP".
+ */
+@ConfigMapping(prefix = "stylize.gateway")
+public interface GatewayConfig {
+    /**
+     * Accepted keys, as {@code X-API-Key: <key>} or {@code Authorization: Bearer <key>}; absent or empty: no
+     * check (dev). Secrets: never logged.
+     */
+    Optional<List<String>> apiKeys();
+
+    /** SSE streams held at once; one more is refused with 503. */
+    @WithDefault("2000")
+    int maxSubscribers();
+
+    /** Events sent to a subscriber and not yet written to its socket; one more closes that stream. */
+    @WithDefault("64")
+    int subscriberBuffer();
+
+    /** Jobs whose latest state is held in memory (least recently used first out, never one being watched). */
+    @WithDefault("10000")
+    int maxJobs();
+
+    /** Progress events kept per job for Last-Event-ID resumption. */
+    @WithDefault("32")
+    int historyPerJob();
+
+    /** An SSE comment this often keeps idle streams open through proxies and finds closed ones. */
+    @WithDefault("PT15S")
+    Duration heartbeat();
+
+    /** Longest wait to read a job's partitions when its state is not in memory (GET, late subscribers). */
+    @WithDefault("PT10S")
+    Duration lookupTimeout();
+
+    /** Where multipart uploads go, under their content key (the terminal client's layout). */
+    @WithDefault("stylize")
+    String uploadBucket();
+
+    @WithDefault("inputs/")
+    String uploadPrefix();
+}
