@@ -43,6 +43,8 @@ final class KafkaProbe implements AutoCloseable {
         p.put("acks", "all");
         // Requests up to the broker's own limit (about 1 MiB), as any client may send them.
         p.put("max.request.size", Integer.toString(4 << 20));
+        // Sent at once (Kafka 4 clients wait 5 ms for a batch by default): latencies measured here are the worker's.
+        p.put("linger.ms", "0");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Properties c = new Properties();
         c.put("bootstrap.servers", bootstrap);
