@@ -147,7 +147,8 @@ class ModelSetTest {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** A model directory copied file by file, to be altered by a test. */
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
                 Path t = to.resolve(from.relativize(p).toString());

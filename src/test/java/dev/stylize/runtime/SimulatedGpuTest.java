@@ -13,9 +13,7 @@ import dev.stylize.job.StylizeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +57,7 @@ class SimulatedGpuTest {
     /** A copy of the cost profile whose vae_decoder cost is changed by {@code edit}. */
     private Path withDecoderCost(UnaryOperator<ModelManifest.Cost> edit) throws IOException {
         Path dir = tmp.resolve("edited");
-        copyTree(costs, dir);
+        ModelSetTest.copyTree(costs, dir);
         ModelManifest m = ModelDirectory.open(dir, false).manifest();
         Map<String, ModelManifest.ComponentSpec> components = new LinkedHashMap<>(m.components());
         ModelManifest.ComponentSpec s = components.get(Component.VAE_DECODER.key());
@@ -204,7 +201,7 @@ class SimulatedGpuTest {
         load(noCost, false).close(); // without simulation the cost is not needed
 
         Path dir = tmp.resolve("corrupt");
-        copyTree(costs, dir);
+        ModelSetTest.copyTree(costs, dir);
         Path cheap = dir.resolve("vae_decoder/model.cheap.onnx");
         byte[] bytes = Files.readAllBytes(cheap);
         bytes[bytes.length - 1] ^= 1;
@@ -213,18 +210,5 @@ class SimulatedGpuTest {
         assertEquals(ErrorCode.MODEL_CHECKSUM_MISMATCH, e.code());
         assertTrue(e.getMessage().contains("model.cheap.onnx"), e.getMessage());
         load(dir, false).close(); // only simulation reads the cheap graph
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }
