@@ -1,6 +1,7 @@
 package dev.stylize.cli;
 
 import dev.stylize.client.ClientSettings;
+import dev.stylize.client.ClientTracing;
 import dev.stylize.client.JobProducer;
 import dev.stylize.messaging.TopicDefinitions;
 import java.util.concurrent.Callable;
@@ -22,7 +23,9 @@ final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientSettings settings = ClientSettings.fromEnv(System.getenv());
-        try (JobProducer producer = new JobProducer(settings.bootstrapServers(), TopicDefinitions.load())) {
+        try (ClientTracing tracing = ClientTracing.fromEnv(settings.env());
+                JobProducer producer = new JobProducer(settings.bootstrapServers(), TopicDefinitions.load(),
+                        tracing.openTelemetry())) {
             producer.cancel(jobId);
         }
         spec.commandLine().getOut().println("cancel requested for " + jobId);

@@ -1,6 +1,7 @@
 package dev.stylize.cli;
 
 import dev.stylize.client.ClientSettings;
+import dev.stylize.client.ClientTracing;
 import dev.stylize.client.InputUploader;
 import dev.stylize.client.JobProducer;
 import dev.stylize.client.JobRecords;
@@ -14,6 +15,8 @@ import dev.stylize.job.OutputFormat;
 import dev.stylize.job.StylizeException;
 import dev.stylize.messaging.TopicDefinitions;
 import dev.stylize.storage.ObjectStore;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,11 +94,30 @@ final class SubmitCommand implements Callable<Integer> {
         ClientSettings settings = ClientSettings.fromEnv(System.getenv());
         TopicDefinitions topics = TopicDefinitions.load();
         String id = jobId != null ? jobId : "cli-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (ClientTracing tracing = ClientTracing.fromEnv(settings.env())) {
+            // The job's trace starts here: uploads, the request record and, with --watch, the wait for its end.
+            Span span = tracing.openTelemetry().getTracer(SubmitCommand.class.getName()).spanBuilder("stylize submit")
+                    .setAttribute("stylize.job.id", id).startSpan();
+            try (Scope ignored = span.makeCurrent()) {
+                if (tracing.enabled()) {
+                    err.println("trace " + span.getSpanContext().getTraceId());
+                }
+                int exit = submit(id, settings, topics, tracing, out, err);
+                span.setAttribute("stylize.exit", exit);
+                return exit;
+            } finally {
+                span.end();
+            }
+        }
+    }
+
+    private int submit(String id, ClientSettings settings, TopicDefinitions topics, ClientTracing tracing,
+            PrintWriter out, PrintWriter err) throws Exception {
         JobRequest request;
         try (ObjectStore store = new ObjectStore(settings.s3())) {
             request = request(id, new InputUploader(store, bucket, inputPrefix, err));
         }
-        try (JobProducer producer = new JobProducer(settings.bootstrapServers(), topics)) {
+        try (JobProducer producer = new JobProducer(settings.bootstrapServers(), topics, tracing.openTelemetry())) {
             if (!watch) {
                 producer.submit(request);
                 out.println(id);

@@ -14,6 +14,7 @@ import dev.stylize.messaging.TopicDefinitions;
 import dev.stylize.storage.ObjectStore;
 import dev.stylize.worker.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -53,6 +54,10 @@ public class JobEventHub {
     @Inject
     GatewayConfig config;
 
+    /** Quarkus' SDK: the POST's server span is the parent of the request record's producer span. */
+    @Inject
+    OpenTelemetry otel;
+
     @Inject
     WorkerConfig service;
 
@@ -90,7 +95,7 @@ public class JobEventHub {
         registry.gauge("stylize_gateway_jobs_held", this, h -> h.fanOut.jobs());
         registry.more().counter("stylize_gateway_subscribers_dropped", List.of(), this, h -> h.fanOut.dropped());
         consumer = KafkaClients.consumer(kafka, CLIENT_ID);
-        producer = new JobProducer(KafkaClients.producer(kafka, CLIENT_ID), topics);
+        producer = new JobProducer(KafkaClients.producer(kafka, CLIENT_ID), topics, otel);
         running = true;
         reader = new Thread(this::read, "stylize-gateway-reader");
         reader.setDaemon(true);

@@ -3,6 +3,7 @@ package dev.stylize.messaging;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.ErrorInfo;
 import dev.stylize.job.JobJson;
+import dev.stylize.job.JobStatus;
 import dev.stylize.job.Printable;
 import dev.stylize.job.ProgressEvent;
 import dev.stylize.job.ResultEvent;
@@ -12,6 +13,8 @@ import dev.stylize.worker.JobService.ShutdownInterruption;
 import dev.stylize.worker.ShutdownState;
 import dev.stylize.worker.WorkerConfig;
 import dev.stylize.worker.WorkerMetrics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,6 +81,16 @@ public class KafkaJobEvents implements JobEvents {
 
     @Override
     public void result(ResultEvent event) {
+        // On the job's span (current on the job's thread): how it ended, findable in the tracing backend.
+        Span job = Span.current();
+        job.setAttribute("stylize.job.status", event.status().name());
+        job.setAttribute("stylize.job.attempt", event.attempt());
+        if (event.error() != null) {
+            job.setAttribute("stylize.error.code", event.error().code());
+            if (event.status() == JobStatus.FAILED) {
+                job.setStatus(StatusCode.ERROR, event.error().code());
+            }
+        }
         // Blocks until the broker has it: only then may the request's offset be committed.
         Message<byte[]> m = keyed(event.jobId(), JobJson.write(event), null);
         sendReliably(results, m, "results", event.jobId(), false);
@@ -85,6 +98,7 @@ public class KafkaJobEvents implements JobEvents {
 
     @Override
     public void deadLetter(String key, byte[] value, ErrorCode code, String message) {
+        Span.current().setAttribute("stylize.dead_letter.code", code.name());
         byte[] original = value == null ? new byte[0] : value;
         RecordHeaders headers = new RecordHeaders();
         headers.add(HEADER_ERROR_CODE, code.name().getBytes(StandardCharsets.UTF_8));

@@ -8,7 +8,13 @@ import dev.stylize.worker.JobService;
 import dev.stylize.worker.StartupGate;
 import dev.stylize.worker.WorkerConfig;
 import dev.stylize.worker.WorkerMetrics;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Stylization requests. Each of the channel's {@code concurrency} copies (one per pipeline slot) takes
@@ -55,6 +62,12 @@ public class RequestConsumer {
 
     @Inject
     WorkerConfig config;
+
+    @Inject
+    OpenTelemetry otel;
+
+    @Inject
+    Tracer tracer;
 
     private final ExecutorService jobThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "stylize-job");
@@ -99,9 +112,12 @@ public class RequestConsumer {
         (config.pipelining() ? delivery.whenHandedOver() : delivery.whenFinished())
                 .whenComplete((ok, failed) -> next.complete(null));
         CompletableFuture<Void> done = new CompletableFuture<>();
-        try (delivery) {
+        Span span = jobSpan(message, record, key);
+        try (delivery; Scope ignored = span.makeCurrent()) {
+            MDC.put("traceId", span.getSpanContext().getTraceId());
             awaitEarlierDelivery(key, done);
             jobs.process(key, message.getPayload(), delivery);
+            span.setAttribute("stylize.delivery.outcome", String.valueOf(delivery.outcome()));
             message.ack();
         } catch (JobService.ShutdownInterruption e) {
             message.nack(e);
@@ -120,7 +136,26 @@ public class RequestConsumer {
                 inFlight.remove(key, done);
             }
             done.complete(null);
+            span.end();
+            MDC.remove("traceId");
         }
+    }
+
+    /**
+     * The delivery's span: below the connector's receive span, which continues the producer's trace (the
+     * gateway's request, the terminal client's submit); below the record's own trace headers when the
+     * connector traced nothing. The worker's steps and its result record are children of it.
+     */
+    private Span jobSpan(Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record, String key) {
+        Context parent = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
+                .filter(c -> Span.fromContext(c).getSpanContext().isValid())
+                .orElseGet(() -> TraceHeaders.extract(otel, Context.root(), record.getHeaders()));
+        return tracer.spanBuilder("stylize job").setParent(parent)
+                .setAttribute("stylize.job.id", key == null ? "" : Printable.of(key))
+                .setAttribute("messaging.destination.name", record.getTopic())
+                .setAttribute("messaging.destination.partition.id", Integer.toString(record.getPartition()))
+                .setAttribute("messaging.kafka.offset", record.getOffset())
+                .startSpan();
     }
 
     /**

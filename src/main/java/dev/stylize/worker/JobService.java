@@ -22,6 +22,7 @@ import dev.stylize.runtime.Component;
 import dev.stylize.runtime.Sha256;
 import dev.stylize.storage.BucketPolicy;
 import dev.stylize.storage.ObjectStore;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,13 +79,14 @@ public final class JobService {
     private final InputFetcher inputs;
     private final JobState state;
     private final AcceleratorSlots slots;
+    private final Tracer tracer;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("stylize-deadlines"));
     /** Object-store calls a job makes side by side (its inputs, its output and record) or after it (cleanup). */
     private final ExecutorService io = Executors.newCachedThreadPool(daemon("stylize-io"));
 
     public JobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
             RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown, Clock clock,
-            AcceleratorSlots slots) {
+            AcceleratorSlots slots, Tracer tracer) {
         this.pipeline = pipeline;
         this.store = store;
         this.buckets = buckets;
@@ -95,6 +97,7 @@ public final class JobService {
         this.shutdown = shutdown;
         this.clock = clock;
         this.slots = slots;
+        this.tracer = tracer;
         this.inputs = new InputFetcher(store, config, pipeline.models().constants().siglipImageSize(), io,
                 pipeline::cachedReduxTokens);
         this.state = new JobState(store, config.state().bucket(), config.state().prefix());
@@ -164,7 +167,7 @@ public final class JobService {
         OutputLayout layout = OutputLayout.of(req.output(), jobId);
         String fingerprint = JobState.fingerprint(req);
         TransientRetry retry = retry(jobId, delivery);
-        Spans spans = new Spans();
+        Spans spans = new Spans(tracer);
         if (delivery.recordTimestamp() > 0) {
             spans.put("queued", Math.max(0, System.currentTimeMillis() - delivery.recordTimestamp()));
         }

@@ -5,6 +5,7 @@ import dev.stylize.storage.BucketPolicy;
 import dev.stylize.storage.ObjectStore;
 import dev.stylize.storage.RetryPolicy;
 import dev.stylize.storage.S3Settings;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -38,9 +39,9 @@ public class WorkerBeans {
     @Singleton
     JobService jobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
             RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown,
-            AcceleratorSlots slots) {
+            AcceleratorSlots slots, Tracer tracer) {
         return new JobService(pipeline, store, buckets, events, running, metrics, config, shutdown,
-                Clock.systemUTC(), slots);
+                Clock.systemUTC(), slots, tracer);
     }
 
     @Produces

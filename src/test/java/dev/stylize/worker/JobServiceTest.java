@@ -23,6 +23,12 @@ import dev.stylize.storage.RetryPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +62,9 @@ class JobServiceTest {
     final ShutdownState shutdown = new ShutdownState();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final AcceleratorSlots slots = new AcceleratorSlots(1);
+    final InMemorySpanExporter exported = InMemorySpanExporter.create();
+    final SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exported))
+            .build();
 
     @BeforeAll
     static void open() {
@@ -100,7 +109,8 @@ class JobServiceTest {
 
     JobService service(Map<String, String> overrides, Clock clock) {
         return new JobService(pipeline, store, BucketPolicy.parse(BUCKET), events, running,
-                new WorkerMetrics(registry), config(overrides), shutdown, clock, slots);
+                new WorkerMetrics(registry), config(overrides), shutdown, clock, slots,
+                tracing.get("test"));
     }
 
     JobService service() {
@@ -187,6 +197,32 @@ class JobServiceTest {
         assertEquals(r1.attempt(), r2.attempt(), "the recorded result, not a new attempt");
         assertEquals(progressAfterFirst, events.progress.size(), "answered without computing again");
         assertEquals(List.of(), events.deadLetters);
+    }
+
+    @Test
+    void eachStepOfAJobIsASpanBelowTheSpanCurrentWhenItWasDelivered() {
+        String id = jobId("traced");
+        Span job = tracing.get("test").spanBuilder("job").startSpan();
+        try (Scope ignored = job.makeCurrent()) {
+            deliver(service(), id, request(id));
+        } finally {
+            job.end();
+        }
+        assertEquals(JobStatus.SUCCEEDED, events.onlyResult().status());
+        List<SpanData> steps = exported.getFinishedSpanItems().stream()
+                .filter(s -> s.getParentSpanId().equals(job.getSpanContext().getSpanId())).toList();
+        assertEquals(List.of("state", "fetch", "prepare", "slot", "generate", "encode", "upload", "publish"),
+                steps.stream().map(SpanData::getName).toList());
+        SpanData jobSpan = exported.getFinishedSpanItems().stream().filter(s -> s.getName().equals("job")).findFirst()
+                .orElseThrow();
+        long previousEnd = jobSpan.getStartEpochNanos();
+        for (SpanData step : steps) {
+            assertEquals(job.getSpanContext().getTraceId(), step.getTraceId());
+            assertTrue(step.getStartEpochNanos() >= previousEnd - 2_000_000, "steps follow each other: " + steps);
+            assertTrue(step.getEndEpochNanos() >= step.getStartEpochNanos());
+            previousEnd = step.getEndEpochNanos();
+        }
+        assertTrue(previousEnd <= jobSpan.getEndEpochNanos() + 2_000_000, "inside the job's span");
     }
 
     @Test

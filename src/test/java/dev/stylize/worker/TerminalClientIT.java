@@ -203,6 +203,11 @@ class TerminalClientIT extends WorkerItBase {
 
     /** The packaged jar with the client's environment (the lines {@code stack} prints), output to files. */
     static Process start(Path out, Path err, String... args) throws Exception {
+        return start(Map.of(), out, err, args);
+    }
+
+    /** As {@link #start(Path, Path, String...)} with {@code extraEnv} (e.g. tracing's) added. */
+    static Process start(Map<String, String> extraEnv, Path out, Path err, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                 WorkerProcess.runnerJar().toString()));
@@ -212,6 +217,7 @@ class TerminalClientIT extends WorkerItBase {
         pb.environment().put("S3_ENDPOINT", stack.s3Endpoint());
         pb.environment().put("S3_ACCESS_KEY", stack.accessKey());
         pb.environment().put("S3_SECRET_KEY", stack.secretKey());
+        pb.environment().putAll(extraEnv);
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         return pb.start();
     }
