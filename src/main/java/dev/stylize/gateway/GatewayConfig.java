@@ -43,6 +43,10 @@ public interface GatewayConfig {
     @WithDefault("PT10S")
     Duration lookupTimeout();
 
+    /** How often the reader lists the topics' partitions again, to follow partitions added to them. */
+    @WithDefault("PT30S")
+    Duration partitionRefresh();
+
     /** Where multipart uploads go, under their content key (the terminal client's layout). */
     @WithDefault("stylize")
     String uploadBucket();

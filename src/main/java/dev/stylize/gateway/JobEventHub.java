@@ -34,14 +34,14 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway's one reader of the progress and results topics: every partition assigned (no consumer group,
- * nothing committed), from the end as of start-up, each record handed to {@link FanOut}. However many
+ * The gateway's one reader of the requests, progress and results topics: every partition assigned (no consumer
+ * group, nothing committed; partitions added later followed too), from the end as of start-up, each event
+ * handed to {@link FanOut} and each request marking its job SUBMITTED. However many
  * clients watch, the broker serves one consumer per gateway instance. Jobs whose past the gateway did not see
  * (started before it, or evicted) are looked up on demand from their own partitions ({@link #lookup}).
  */
@@ -155,25 +155,24 @@ public class JobEventHub {
 
     private void read() {
         try {
-            List<TopicPartition> all = new ArrayList<>();
-            for (String role : List.of(TopicDefinitions.PROGRESS, TopicDefinitions.RESULTS)) {
-                String topic = topics.byRole(role).name();
-                List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(60));
-                if (parts == null || parts.isEmpty()) {
-                    throw new IllegalStateException("topic " + topic + " does not exist on the broker");
-                }
-                parts.forEach(p -> all.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(all);
-            consumer.seekToEnd(all);
-            all.forEach(consumer::position);
-            positioned = true;
-            LOG.infof("phase=READY gateway reading %d partitions of %s and %s from their end", all.size(),
-                    topics.byRole(TopicDefinitions.PROGRESS).name(), topics.byRole(TopicDefinitions.RESULTS).name());
+            String requests = topics.byRole(TopicDefinitions.REQUESTS).name();
             String results = topics.byRole(TopicDefinitions.RESULTS).name();
+            PartitionFollower partitions = new PartitionFollower(consumer, List.of(requests,
+                    topics.byRole(TopicDefinitions.PROGRESS).name(), results), config.partitionRefresh());
+            int n = partitions.start(System.nanoTime());
+            positioned = true;
+            LOG.infof("phase=READY gateway reading %d partitions of requests, progress and results from their end", n);
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    handle(r, r.topic().equals(results));
+                    if (r.topic().equals(requests)) {
+                        submitted(r);
+                    } else {
+                        handle(r, r.topic().equals(results));
+                    }
+                }
+                List<TopicPartition> added = partitions.refreshIfDue(System.nanoTime());
+                if (!added.isEmpty()) {
+                    LOG.infof("following %d partitions added since: %s", added.size(), added);
                 }
             }
         } catch (WakeupException e) {
@@ -183,6 +182,16 @@ public class JobEventHub {
         } finally {
             positioned = false;
             consumer.close();
+        }
+    }
+
+    /**
+     * A request any client produced (through this instance, another one, or Kafka directly): the job is known
+     * here as SUBMITTED before the worker says anything, whichever instance a GET reaches.
+     */
+    private void submitted(ConsumerRecord<String, byte[]> r) {
+        if (r.key() != null && r.value() != null && !fanOut.snapshot(r.key()).known()) {
+            fanOut.submitted(r.key());
         }
     }
 

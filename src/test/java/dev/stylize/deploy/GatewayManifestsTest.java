@@ -95,9 +95,10 @@ class GatewayManifestsTest {
     }
 
     /**
-     * The gateway's topics and groups, like the worker's: it joins no consumer group and consumes no requests (every
-     * channel of the worker is off in its profile), and its Kafka user may write exactly the requests and control
-     * topics and read exactly progress and results, by the names in topics.yaml, with no group ACL.
+     * The gateway's topics and groups, like the worker's: it joins no consumer group (every channel of the worker is
+     * off in its profile), and its Kafka user may write exactly the requests and control topics and read exactly
+     * requests (to know submitted jobs on every instance), progress and results, by the names in topics.yaml, with
+     * no group ACL.
      */
     @Test
     void gatewayTopicsAndGroupsMatchKafkaTopics() {
@@ -125,7 +126,7 @@ class GatewayManifestsTest {
             }
         }
         Map<String, Set<String>> expected = Map.of(
-                topics.byRole(TopicDefinitions.REQUESTS).name(), Set.of("Write", "Describe"),
+                topics.byRole(TopicDefinitions.REQUESTS).name(), Set.of("Write", "Read", "Describe"),
                 topics.byRole(TopicDefinitions.CONTROL).name(), Set.of("Write", "Describe"),
                 topics.byRole(TopicDefinitions.PROGRESS).name(), Set.of("Read", "Describe"),
                 topics.byRole(TopicDefinitions.RESULTS).name(), Set.of("Read", "Describe"));

@@ -151,6 +151,44 @@ class GatewayIT extends WorkerItBase {
     }
 
     @Test
+    void aJobPostedToOneInstanceIsSubmittedOnAnotherBeforeTheWorkerTakesIt() throws Exception {
+        try (WorkerProcess second = WorkerProcess.start(workerEnv(Map.of("STYLIZE_GATEWAY_API_KEYS", KEY)),
+                List.of("-Xmx256m", "-XX:+UseSerialGC"), work.resolve("gateway-2.log"), "gateway")) {
+            second.awaitReady(Duration.ofMinutes(2));
+            // A long job holds the worker's slot; the next one is prepared ahead; the third waits in the topic.
+            String busy = jobId("gw-busy");
+            String next = jobId("gw-next");
+            String queued = jobId("gw-queued");
+            assertEquals(202, post(request(busy, "composite", "in/a.png", "in/b.png", null, "\"steps\":80")).statusCode());
+            kafka.awaitProgress(busy, p -> p.phase() == Phase.DENOISING, RESULT_TIMEOUT);
+            assertEquals(202, post(request(next, "composite", "in/a.png", "in/b.png", null, "\"steps\":2")).statusCode());
+            assertEquals(202, post(request(queued, "composite", "in/a.png", "in/b.png", null, "\"steps\":2")).statusCode());
+
+            URI other = URI.create("http://127.0.0.1:" + second.httpPort() + "/v1/jobs/" + queued);
+            awaitState(other, "SUBMITTED");
+
+            kafka.cancel(busy);
+            assertEquals(JobStatus.SUCCEEDED, kafka.awaitResult(queued, RESULT_TIMEOUT).status());
+            awaitState(other, "SUCCEEDED");
+        }
+    }
+
+    /** GETs the job's {@code uri} (with the API key) until it answers 200 with {@code state}, for up to 10 s. */
+    static void awaitState(URI uri, String state) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        HttpResponse<String> r;
+        do {
+            r = http.send(HttpRequest.newBuilder(uri).header("X-API-Key", KEY).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && JSON.readTree(r.body()).path("state").asText().equals(state)) {
+                return;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < end);
+        throw new AssertionError(uri + " never answered " + state + "; last " + r.statusCode() + ": " + r.body());
+    }
+
+    @Test
     void multipartUploadsTheImagesUnderTheirContentKeysAndRunsTheJob() throws Exception {
         byte[] ref = ImageEncoder.encode(TestImages.uniform(64, 64, 10, 200, 120), "png", 0.95f);
         byte[] target = ImageEncoder.encode(TestImages.gradient(96, 64), "png", 0.95f);
