@@ -21,10 +21,10 @@ import java.util.Arrays;
  *
  * <p>The sizes of everything built here follow from the input sizes alone ({@link #compositeReference},
  * {@link #outpaintOutput}), so {@link PipelineLimits#checkSizes} can refuse a job before its images are
- * decoded. The composite's two-panel canvas and its mask exist only to be shrunk to the budget: they are
- * read row by row by the resize and never built whole.
+ * decoded. The composite's two-panel canvas and its mask exist only to be resized to the canvas (shrunk to
+ * the budget, or to a canvas size): they are read row by row by the resize and never built whole.
  *
- * @param canvas the fitted canvas
+ * @param canvas the fitted canvas (or the chosen canvas size)
  * @param mask canvas-size {0,1} mask; null when the transformer takes none (dev)
  * @param regionX region of the canvas cropped as output (canvas pixels)
  * @param keepImage output-size image whose pixels survive where {@code keepMask} is 0 (paste-back)
