@@ -3,7 +3,9 @@
 Small stand-in modules replace the diffusers/transformers ones here; the self-test at the end exports the real
 architectures and is skipped where diffusers or transformers cannot be imported.
 """
+import contextlib
 import hashlib
+import io
 import importlib.util
 import json
 import os
@@ -45,6 +47,17 @@ class FakeRedux(torch.nn.Module):
         reps = -(-self.text_width // x.shape[-1])
         y = torch.cat([x * self.scale] * reps, dim=-1)[..., :self.text_width] + self.bias
         return types.SimpleNamespace(image_embeds=y)
+
+
+class FakeT5(torch.nn.Module):
+    """T5EncoderModel's interface (input_ids in, .last_hidden_state out) as one embedding table."""
+
+    def __init__(self, vocab, width):
+        super().__init__()
+        self.embed = torch.nn.Embedding(vocab, width)
+
+    def forward(self, input_ids):
+        return types.SimpleNamespace(last_hidden_state=self.embed(input_ids))
 
 
 class FakeVae(torch.nn.Module):
@@ -228,6 +241,28 @@ class PrecisionTest(TempDir):
                     self.assertEqual(len(dims(o)), 4)
                     self.assertEqual(dims(o)[1], k["latentChannels"])
                 self.assertEqual(dec["inputs"], {"latent": "latent"})
+
+    def test_t5_goes_on_the_gpu_unless_fp32(self):
+        """ONNX Runtime's CPU provider has no bf16 kernels: a bf16 T5's manifest entry names cuda."""
+        exp = ef.Exporter()
+        k = dict(ef.TINY_CONSTANTS)
+        for name, provider in (("fp32", "cpu"), ("bf16", "cuda")):
+            with self.subTest(precision=name):
+                out = os.path.join(self.dir, name)
+                tokenizer = ef.word_level_tokenizer(ef.T5_SPECIALS, ["a"], k["textLength"])
+                spec = ef.export_t5(exp, FakeT5(8, k["textWidth"]), out, ef.DTYPES[name], "cpu", k,
+                                    lambda p: ef.write_json(tokenizer, p))
+                self.assertEqual(spec["provider"], provider)
+                g = onnx.load(os.path.join(out, spec["file"])).graph
+                self.assertEqual(elem_type(g.input[0]), TensorProto.INT32)
+                self.assertEqual(elem_type(g.output[0]), ONNX_TYPE[ef.DTYPES[name]])
+                self.assertEqual(dims(g.output[0])[1:], [k["textLength"], k["textWidth"]])
+
+    def test_t5_is_never_fp16(self):
+        err = io.StringIO()
+        with self.assertRaises(SystemExit), contextlib.redirect_stderr(err):
+            ef.main(["--out", os.path.join(self.dir, "x"), "--t5-precision", "fp16"])
+        self.assertIn("invalid choice: 'fp16'", err.getvalue())
 
     def test_precision_probe(self):
         ef.check_precision(torch.float32, "cpu")

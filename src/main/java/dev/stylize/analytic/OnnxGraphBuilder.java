@@ -18,9 +18,10 @@ import java.util.List;
  * <p>Every op helper returns the name of the value it produced, so graph code reads like the
  * formula it computes. Values are named {@code prefix_N}; initializers {@code c_N}.
  *
- * <p>The {@code float16Io} flag implements the FLOAT16_MIXED precision in one place: boundary
- * inputs/outputs declared with {@link #floatInput}/{@link #floatOutput} become float16 with a Cast
- * at the boundary, while the graph body always computes in float32.
+ * <p>The boundary type implements the FLOAT16_MIXED precision (and a bfloat16 boundary) in one place:
+ * inputs/outputs declared with {@link #floatInput}/{@link #floatOutput} get that type with a Cast at
+ * the boundary, while the graph body always computes in float32 (ONNX Runtime's CPU provider runs the
+ * Casts of either type, but few other bfloat16 kernels).
  */
 final class OnnxGraphBuilder {
 
@@ -29,19 +30,25 @@ final class OnnxGraphBuilder {
 
     static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     static final int FLOAT16 = TensorProto.DataType.FLOAT16_VALUE;
+    static final int BFLOAT16 = TensorProto.DataType.BFLOAT16_VALUE;
     static final int INT32 = TensorProto.DataType.INT32_VALUE;
     static final int INT64 = TensorProto.DataType.INT64_VALUE;
     static final int BOOL = TensorProto.DataType.BOOL_VALUE;
     static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
 
     private final OnnxMl.GraphProto.Builder graph;
-    private final boolean float16Io;
+    /** Element type of the floating-point boundary: FLOAT, FLOAT16 or BFLOAT16. */
+    private final int boundary;
     private final String prefix;
     private int counter;
 
     OnnxGraphBuilder(String graphName, boolean float16Io) {
+        this(graphName, float16Io ? FLOAT16 : FLOAT);
+    }
+
+    OnnxGraphBuilder(String graphName, int boundaryType) {
         this.graph = OnnxMl.GraphProto.newBuilder().setName(graphName);
-        this.float16Io = float16Io;
+        this.boundary = boundaryType;
         this.prefix = "";
     }
 
@@ -51,7 +58,7 @@ final class OnnxGraphBuilder {
      */
     OnnxGraphBuilder(OnnxMl.ModelProto base, String prefix) {
         this.graph = base.getGraph().toBuilder();
-        this.float16Io = false;
+        this.boundary = FLOAT;
         this.prefix = prefix;
     }
 
@@ -84,21 +91,21 @@ final class OnnxGraphBuilder {
     }
 
     /**
-     * Declares a floating-point boundary input (float16 under FLOAT16_MIXED) and returns a float32
-     * value of it for the graph body.
+     * Declares a floating-point boundary input (of the boundary type) and returns a float32 value of it
+     * for the graph body.
      */
     String floatInput(String name, Object... dims) {
-        if (!float16Io) {
+        if (boundary == FLOAT) {
             return input(name, FLOAT, dims);
         }
-        input(name, FLOAT16, dims);
+        input(name, boundary, dims);
         return cast(name, FLOAT);
     }
 
     /** Declares a floating-point boundary output computed as the float32 value {@code value}. */
     void floatOutput(String name, String value, Object... dims) {
-        op("Identity", List.of(float16Io ? cast(value, FLOAT16) : value), List.of(name));
-        graph.addOutput(valueInfo(name, float16Io ? FLOAT16 : FLOAT, dims));
+        op("Identity", List.of(boundary == FLOAT ? value : cast(value, boundary)), List.of(name));
+        graph.addOutput(valueInfo(name, boundary, dims));
     }
 
     // ---- initializers ---------------------------------------------------------------------

@@ -24,7 +24,12 @@ final class TextGraphs {
 
     /** input_ids (B,512) int32 → text_embeddings (B,512,4096). */
     static OnnxMl.ModelProto t5(boolean float16Io) {
-        OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_t5", float16Io);
+        return t5(float16Io ? OnnxGraphBuilder.FLOAT16 : OnnxGraphBuilder.FLOAT);
+    }
+
+    /** {@link #t5(boolean)} with text_embeddings of any boundary type (bfloat16: a GPU T5 export's). */
+    static OnnxMl.ModelProto t5(int boundaryType) {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("analytic_t5", boundaryType);
         String ids = g.input(T5Roles.INPUT_IDS, OnnxGraphBuilder.INT32, "batch", T5_LENGTH);
         String rows = g.op("Gather", List.of(table(g, T5_WIDTH), ids), attr("axis", 0L));
         g.floatOutput(T5Roles.TEXT_EMBEDDINGS, rows, "batch", T5_LENGTH, T5_WIDTH);

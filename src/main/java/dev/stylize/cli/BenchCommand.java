@@ -7,6 +7,7 @@ import dev.stylize.job.JobParams;
 import dev.stylize.job.Mode;
 import dev.stylize.job.ParamResolver;
 import dev.stylize.job.ResolvedParams;
+import dev.stylize.pipeline.PipelineLimits;
 import dev.stylize.pipeline.Reference;
 import dev.stylize.pipeline.StageBenchmark;
 import dev.stylize.pipeline.StylizeRequest;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,11 +55,16 @@ final class BenchCommand implements Callable<Integer> {
             + " and then wait for their modelled time, leaving the CPU free as a GPU stage would."})
     boolean simulateGpu;
 
+    @CommandLine.Mixin
+    CanvasSizesOption canvasSizes;
+
     @Override
     public Integer call() {
         Path dir = models != null ? models : BundledModels.ensure();
+        PipelineLimits limits = canvasSizes.limits();
         RuntimeConfig config = (provider == null ? RuntimeConfig.followManifest()
-                : new RuntimeConfig(Provider.parse(provider), null, 0, null, 0, true)).withSimulatedGpu(simulateGpu);
+                : new RuntimeConfig(Provider.parse(provider), null, 0, null, 0, true)).withSimulatedGpu(simulateGpu)
+                .withImageTokens(limits.imageTokens());
         try (ModelSet set = ModelSet.load(dir, config, null)) {
             List<String> simulated = Arrays.stream(Component.values())
                     .filter(c -> set.optional(c).map(ModelSession::simulatedGpu).orElse(false))
@@ -71,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
                     new JobParams(steps, null, 42L, null, null, null, null, null, null, null, null),
                     set.has(Component.DEV_TRANSFORMER), 42L);
             StylizeRequest job = new StylizeRequest("bench", List.of(new Reference(a)), b, null, null, p);
-            StageBenchmark bench = new StageBenchmark(set, 2048L * 1024L);
+            StageBenchmark bench = new StageBenchmark(set, limits);
             bench.run(job); // warm-up: first runs allocate and optimize
             for (int r = 1; r <= runs; r++) {
                 StageBenchmark.Report report = bench.run(job);

@@ -10,6 +10,7 @@ import dev.stylize.job.ParamResolver;
 import dev.stylize.job.ParamTable;
 import dev.stylize.job.ResolvedParams;
 import dev.stylize.job.StylizeException;
+import dev.stylize.pipeline.EncoderCache;
 import dev.stylize.pipeline.GaussianNoise;
 import dev.stylize.pipeline.PipelineLimits;
 import dev.stylize.pipeline.ProgressListener;
@@ -69,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     JobParamsOptions params;
 
+    @CommandLine.Mixin
+    CanvasSizesOption canvasSizes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,10 +80,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Mode m = Mode.parse(mode);
-        PipelineLimits limits = PipelineLimits.DEFAULT;
+        PipelineLimits limits = canvasSizes.limits();
         Path dir = models != null ? models : BundledModels.ensure();
-        RuntimeConfig config = provider == null ? RuntimeConfig.followManifest()
-                : new RuntimeConfig(Provider.parse(provider), null, 0, null, 0, true);
+        RuntimeConfig config = (provider == null ? RuntimeConfig.followManifest()
+                : new RuntimeConfig(Provider.parse(provider), null, 0, null, 0, true))
+                .withImageTokens(limits.imageTokens());
         try (ModelSet set = ModelSet.load(dir, config, null);
                 RunControl control = new RunControl()) {
             ResolvedParams resolved = ParamResolver.resolve(m, params.jobParams(), set.has(Component.DEV_TRANSFORMER),
@@ -91,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             StylizeResult result;
             try {
-                result = new StylizePipeline(set, limits.maxCanvasPixels())
+                result = new StylizePipeline(set, limits, EncoderCache.DISABLED)
                         .run(job, control, new ConsoleProgress(err, previewPath()));
             } finally {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);

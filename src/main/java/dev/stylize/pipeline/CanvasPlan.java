@@ -21,10 +21,10 @@ import java.util.Arrays;
  *
  * <p>The sizes of everything built here follow from the input sizes alone ({@link #compositeReference},
  * {@link #outpaintOutput}), so {@link PipelineLimits#checkSizes} can refuse a job before its images are
- * decoded. The composite's two-panel canvas and its mask exist only to be shrunk to the budget: they are
- * read row by row by the resize and never built whole.
+ * decoded. The composite's two-panel canvas and its mask exist only to be resized to the canvas (shrunk to
+ * the budget, or to a canvas size): they are read row by row by the resize and never built whole.
  *
- * @param canvas the fitted canvas
+ * @param canvas the fitted canvas (or the chosen canvas size)
  * @param mask canvas-size {0,1} mask; null when the transformer takes none (dev)
  * @param regionX region of the canvas cropped as output (canvas pixels)
  * @param keepImage output-size image whose pixels survive where {@code keepMask} is 0 (paste-back)
@@ -79,32 +79,55 @@ public record CanvasPlan(
         return new Extent((long) bw + margins.left() + margins.right(), (long) bh + margins.top() + margins.bottom());
     }
 
+    /** A canvas that follows the input, fitted under {@code maxCanvasPixels}. */
     public static CanvasPlan of(Mode mode, Transformer transformer, RgbImage reference, RgbImage target,
             RgbImage userMask, Layout layout, Margins margins, long maxCanvasPixels) {
+        return of(mode, transformer, reference, target, userMask, layout, margins, maxCanvasPixels, CanvasSizes.NONE);
+    }
+
+    /**
+     * With canvas sizes, the canvas is resized straight to the one closest in aspect ratio to the layout
+     * (one resampling; each size is within the budget, {@link PipelineLimits}); the output region, mask and
+     * output size follow as without them.
+     */
+    public static CanvasPlan of(Mode mode, Transformer transformer, RgbImage reference, RgbImage target,
+            RgbImage userMask, Layout layout, Margins margins, long maxCanvasPixels, CanvasSizes sizes) {
+        Sizing sizing = new Sizing(maxCanvasPixels, sizes);
         // The caller's limits were checked before decoding (PipelineLimits.checkSizes); this catches what no
         // array could hold, for callers that did not check.
         PipelineLimits.arraysOnly(maxCanvasPixels).checkSizes(mode, layout, margins, extent(reference), extent(target));
         return switch (mode) {
-            case COMPOSITE -> composite(reference, target, userMask, layout, maxCanvasPixels);
+            case COMPOSITE -> composite(reference, target, userMask, layout, sizing);
             case INPAINT -> {
                 if (userMask == null) {
                     throw new StylizeException(ErrorCode.EMPTY_MASK, "inpaint needs a mask");
                 }
                 float[] m = targetMask(target, userMask, false);
-                yield whole(target, m, false, maxCanvasPixels);
+                yield whole(target, m, false, sizing);
             }
-            case OUTPAINT -> outpaint(target, margins, maxCanvasPixels);
-            case RESTYLE -> whole(target, transformer == Transformer.FILL ? full(target) : null, true, maxCanvasPixels);
+            case OUTPAINT -> outpaint(target, margins, sizing);
+            case RESTYLE -> whole(target, transformer == Transformer.FILL ? full(target) : null, true, sizing);
             case VARIATION -> whole(reference, transformer == Transformer.FILL ? full(reference) : null, false,
-                    maxCanvasPixels);
+                    sizing);
         };
+    }
+
+    /** The canvas size for a layout of {@code w×h}: fitted under the budget, or the closest canvas size. */
+    private record Sizing(long budget, CanvasSizes sizes) {
+        int[] of(int w, int h) {
+            if (sizes.isEmpty()) {
+                return SizePlan.fit(w, h, budget, MULTIPLE);
+            }
+            CanvasSizes.Size s = sizes.closest(w, h);
+            return new int[] {s.width(), s.height()};
+        }
     }
 
     private static Extent extent(RgbImage image) {
         return image == null ? null : new Extent(image.width(), image.height());
     }
 
-    private static CanvasPlan composite(RgbImage a, RgbImage b, RgbImage userMask, Layout layout, long budget) {
+    private static CanvasPlan composite(RgbImage a, RgbImage b, RgbImage userMask, Layout layout, Sizing sizing) {
         boolean horizontal = layout == Layout.HORIZONTAL;
         Extent scaled = compositeReference(a.width(), a.height(), b.width(), b.height(), layout);
         int aw = (int) scaled.width();
@@ -116,9 +139,11 @@ public record CanvasPlan(
         PixelRows joined = Canvas.sideBySide(PixelRows.of(a2), PixelRows.of(b), horizontal);
         PixelRows joinedMask = Canvas.sideBySide(PixelRows.zeros(aw, ah, 1),
                 PixelRows.binaryMask(bMask, b.width(), b.height()), horizontal);
-        int[] fit = SizePlan.fit(joined.width(), joined.height(), budget, MULTIPLE);
+        int[] fit = sizing.of(joined.width(), joined.height());
         RgbImage canvas = RgbImage.of(fit[0], fit[1], Resampler.resize(joined, fit[0], fit[1], Resampler.Filter.LANCZOS));
         float[] canvasMask = binarize(Resampler.resize(joinedMask, fit[0], fit[1], Resampler.Filter.LANCZOS));
+        // B's region: A's extent scaled along the layout axis; each axis scales on its own (a canvas size
+        // may change the aspect ratio), and the mask went through the same resize.
         int ox = horizontal ? aw : 0;
         int oy = horizontal ? 0 : ah;
         int rx = (int) Math.round((double) ox * fit[0] / joined.width());
@@ -128,7 +153,7 @@ public record CanvasPlan(
     }
 
     /** B padded with grey margins; the mask is 1 on the margins, 0 on B. */
-    private static CanvasPlan outpaint(RgbImage target, Margins margins, long budget) {
+    private static CanvasPlan outpaint(RgbImage target, Margins margins, Sizing sizing) {
         RgbImage padded = Canvas.pad(target, margins.left(), margins.right(), margins.top(), margins.bottom(),
                 OUTPAINT_FILL);
         int w = padded.width();
@@ -138,11 +163,11 @@ public record CanvasPlan(
             int row = (margins.top() + y) * w + margins.left();
             Arrays.fill(m, row, row + target.width(), 0f);
         }
-        return whole(padded, m, false, budget);
+        return whole(padded, m, false, sizing);
     }
 
-    private static CanvasPlan whole(RgbImage image, float[] mask, boolean init, long budget) {
-        int[] fit = SizePlan.fit(image.width(), image.height(), budget, MULTIPLE);
+    private static CanvasPlan whole(RgbImage image, float[] mask, boolean init, Sizing sizing) {
+        int[] fit = sizing.of(image.width(), image.height());
         RgbImage canvas = resizeImage(image, fit[0], fit[1]);
         float[] canvasMask = mask == null ? null : resizeMask(mask, image.width(), image.height(), fit[0], fit[1]);
         return new CanvasPlan(canvas, canvasMask, 0, 0, fit[0], fit[1], image.width(), image.height(), image, mask,

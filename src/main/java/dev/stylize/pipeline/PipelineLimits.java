@@ -7,6 +7,7 @@ import dev.stylize.job.Margins;
 import dev.stylize.job.Mode;
 import dev.stylize.job.StylizeException;
 import dev.stylize.pipeline.CanvasPlan.Extent;
+import dev.stylize.runtime.TokenRange;
 import java.util.Locale;
 
 /**
@@ -14,11 +15,50 @@ import java.util.Locale;
  * (checked from its header before decoding: decompression bombs), and what the job builds from them,
  * checked by {@link #checkSizes} from the input sizes before anything is decoded: the outpaint output
  * (target + margins; an output larger than any allowed input makes no sense) and the composite's
- * reference scaled to the target's side. {@code maxCanvasPixels} is the budget the canvas is fitted under.
+ * reference scaled to the target's side. {@code maxCanvasPixels} is the budget the canvas is fitted under;
+ * {@code canvasSizes}, when not empty, the only sizes a canvas may have (each within the budget).
  */
-public record PipelineLimits(long maxInputPixels, long maxCanvasPixels) {
-    /** 36 MP input (6000×6000); a 2048×1024 composite canvas. */
+public record PipelineLimits(long maxInputPixels, long maxCanvasPixels, CanvasSizes canvasSizes) {
+    /** 36 MP input (6000×6000); a 2048×1024 composite canvas; canvases follow the input. */
     public static final PipelineLimits DEFAULT = new PipelineLimits(36_000_000L, 2048L * 1024L);
+
+    public PipelineLimits {
+        canvasSizes = canvasSizes == null ? CanvasSizes.NONE : canvasSizes;
+        for (CanvasSizes.Size s : canvasSizes.sizes()) {
+            if (s.pixels() > maxCanvasPixels) {
+                throw new IllegalArgumentException("canvas sizes: " + s + " is " + s.pixels()
+                        + " pixels, more than the canvas budget (max canvas pixels) of " + maxCanvasPixels);
+            }
+        }
+    }
+
+    /** Canvases follow the input. */
+    public PipelineLimits(long maxInputPixels, long maxCanvasPixels) {
+        this(maxInputPixels, maxCanvasPixels, CanvasSizes.NONE);
+    }
+
+    public PipelineLimits withCanvasSizes(CanvasSizes sizes) {
+        return new PipelineLimits(maxInputPixels, maxCanvasPixels, sizes);
+    }
+
+    /**
+     * The transformer's image-token counts over every canvas these limits allow: the canvas sizes' (the
+     * first one's to tune for), else from one 16×16 tile up to the budget, tuned for the budget (a full
+     * 2048×1024 composite at the defaults).
+     */
+    public TokenRange imageTokens() {
+        if (canvasSizes.isEmpty()) {
+            int max = (int) Math.max(1, maxCanvasPixels / ((long) CanvasPlan.MULTIPLE * CanvasPlan.MULTIPLE));
+            return new TokenRange(1, max, max);
+        }
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (CanvasSizes.Size s : canvasSizes.sizes()) {
+            min = Math.min(min, s.tokens());
+            max = Math.max(max, s.tokens());
+        }
+        return new TokenRange(min, canvasSizes.sizes().get(0).tokens(), max);
+    }
 
     /** Only what one image array can hold: for callers that checked nothing before. */
     static PipelineLimits arraysOnly(long maxCanvasPixels) {

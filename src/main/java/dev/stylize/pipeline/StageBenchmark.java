@@ -20,9 +20,9 @@ public final class StageBenchmark {
     private final ModelSet models;
     private final StylizePipeline pipeline;
 
-    public StageBenchmark(ModelSet models, long maxCanvasPixels) {
+    public StageBenchmark(ModelSet models, PipelineLimits limits) {
         this.models = models;
-        this.pipeline = new StylizePipeline(models, maxCanvasPixels);
+        this.pipeline = new StylizePipeline(models, limits, EncoderCache.DISABLED);
     }
 
     public Report run(StylizeRequest job) {

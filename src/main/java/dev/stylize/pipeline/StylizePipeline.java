@@ -27,6 +27,7 @@ public final class StylizePipeline {
 
     private final ModelSet models;
     private final long maxCanvasPixels;
+    private final CanvasSizes canvasSizes;
     private final EncoderCache cache;
 
     /** Without caches: every job encodes its prompt and references (one-off runs, tests). */
@@ -34,9 +35,20 @@ public final class StylizePipeline {
         this(models, maxCanvasPixels, EncoderCache.DISABLED);
     }
 
+    /** Canvases that follow the input, fitted under {@code maxCanvasPixels}. */
     public StylizePipeline(ModelSet models, long maxCanvasPixels, EncoderCache cache) {
+        this(models, maxCanvasPixels, CanvasSizes.NONE, cache);
+    }
+
+    /** The canvas budget and canvas sizes of {@code limits} (its input limit is the fetcher's). */
+    public StylizePipeline(ModelSet models, PipelineLimits limits, EncoderCache cache) {
+        this(models, limits.maxCanvasPixels(), limits.canvasSizes(), cache);
+    }
+
+    private StylizePipeline(ModelSet models, long maxCanvasPixels, CanvasSizes canvasSizes, EncoderCache cache) {
         this.models = models;
         this.maxCanvasPixels = maxCanvasPixels;
+        this.canvasSizes = canvasSizes;
         this.cache = cache;
     }
 
@@ -69,7 +81,8 @@ public final class StylizePipeline {
         // 1. The canvas: reference and target side by side (composite), or the target, and its mask.
         VaeCodec.checkPosterior(models, p.posterior());
         CanvasPlan plan = clock.time("preprocess", () -> CanvasPlan.of(p.mode(), p.transformer(),
-                job.references().get(0).image(), job.target(), job.mask(), p.layout(), p.outpaint(), maxCanvasPixels));
+                job.references().get(0).image(), job.target(), job.mask(), p.layout(), p.outpaint(), maxCanvasPixels,
+                canvasSizes));
         List<float[]> redux = models.onAccelerator(REFERENCE_ENCODERS) ? null : reduxTokens(job, control, clock);
         TextEncoder.Embeddings text = models.onAccelerator(TEXT_ENCODERS) ? null : text(job, control, clock);
         return new PreparedJob(job, plan, redux, text, clock);

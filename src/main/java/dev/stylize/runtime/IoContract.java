@@ -101,6 +101,11 @@ final class IoContract {
         }
     }
 
+    /** The shape the contract expects for a role, {@link #ANY} on the axes it leaves free. */
+    static long[] expectedShape(Component c, String role, ModelManifest.Constants constants) {
+        return expected(c, role, constants).dims.clone();
+    }
+
     private static Expected expected(Component c, String role, ModelManifest.Constants constants) {
         int grid = constants.siglipImageSize() / constants.siglipPatchSize();
         int tokens = grid * grid;

@@ -76,7 +76,7 @@ public final class ModelSet implements AutoCloseable {
         OrtSession session;
         Provider used = wanted;
         try {
-            session = create(env, file, wanted, config);
+            session = create(env, file, wanted, config, c, spec, dir);
         } catch (OrtException e) {
             if (wanted == Provider.CPU) {
                 throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, c.key() + ": cannot load " + file + ": "
@@ -86,7 +86,7 @@ public final class ModelSet implements AutoCloseable {
                     firstLine(e.getMessage()));
             used = Provider.CPU;
             try {
-                session = create(env, file, Provider.CPU, config);
+                session = create(env, file, Provider.CPU, config, c, spec, dir);
             } catch (OrtException e2) {
                 throw new StylizeException(ErrorCode.MODEL_LOAD_FAILED, c.key() + ": cannot load " + file + ": "
                         + e2.getMessage(), e2);
@@ -138,8 +138,8 @@ public final class ModelSet implements AutoCloseable {
         return file;
     }
 
-    private static OrtSession create(OrtEnvironment env, Path file, Provider provider, RuntimeConfig config)
-            throws OrtException {
+    private static OrtSession create(OrtEnvironment env, Path file, Provider provider, RuntimeConfig config,
+            Component c, ModelManifest.ComponentSpec spec, ModelDirectory dir) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (config.intraOpThreads() > 0) {
@@ -148,15 +148,8 @@ public final class ModelSet implements AutoCloseable {
             switch (provider) {
                 case TENSORRT -> {
                     OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(config.deviceId());
-                    if (config.tensorrtCacheDir() != null) {
-                        try {
-                            Files.createDirectories(config.tensorrtCacheDir());
-                        } catch (java.io.IOException e) {
-                            throw new OrtException("cannot create TensorRT cache dir: " + e.getMessage());
-                        }
-                        trt.add("trt_engine_cache_enable", "1");
-                        trt.add("trt_engine_cache_path", config.tensorrtCacheDir().toString());
-                        trt.add("trt_timing_cache_enable", "1");
+                    for (Map.Entry<String, String> o : tensorRtOptions(c, spec, dir, file, config).entrySet()) {
+                        trt.add(o.getKey(), o.getValue());
                     }
                     options.addTensorrt(trt);
                     // Nodes TensorRT cannot take run on CUDA rather than the CPU.
@@ -168,6 +161,19 @@ public final class ModelSet implements AutoCloseable {
             // Graphs over 2 GB keep their weights in external-data files beside the graph; loading
             // from a path lets ONNX Runtime resolve them.
             return env.createSession(file.toString(), options);
+        }
+    }
+
+    /** {@link TensorRtOptions} of a component, with its cache directory created. */
+    static Map<String, String> tensorRtOptions(Component c, ModelManifest.ComponentSpec spec, ModelDirectory dir,
+            Path file, RuntimeConfig config) throws OrtException {
+        try {
+            if (config.tensorrtCacheDir() != null) {
+                Files.createDirectories(config.tensorrtCacheDir());
+            }
+            return TensorRtOptions.of(c, dir.manifest().constants(), spec, GraphBoundary.read(file), config);
+        } catch (java.io.IOException e) {
+            throw new OrtException("TensorRT options of " + c.key() + ": " + e.getMessage());
         }
     }
 

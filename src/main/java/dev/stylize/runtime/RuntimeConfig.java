@@ -16,6 +16,9 @@ import java.util.Map;
  *        provider is a GPU one (cuda, tensorrt) runs the cheap graph of its cost profile on the CPU
  *        and then waits for its modelled time, leaving the CPU free as a GPU stage would
  *        (docs/cost-model.md). Needs a cost-profile model set.
+ * @param imageTokens the image-token counts the pipeline can give the transformers (from its canvas sizes),
+ *        their TensorRT optimisation profile with the text lengths ({@link TensorRtProfiles}); null = no
+ *        explicit profile (TensorRT then builds for the shapes it meets, and again for each new one)
  */
 public record RuntimeConfig(
         Provider defaultProvider,
@@ -24,7 +27,8 @@ public record RuntimeConfig(
         Path tensorrtCacheDir,
         int intraOpThreads,
         boolean verifyChecksums,
-        boolean simulateGpu) {
+        boolean simulateGpu,
+        TokenRange imageTokens) {
 
     public RuntimeConfig {
         overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
@@ -33,7 +37,7 @@ public record RuntimeConfig(
     /** Without GPU simulation: what the worker and every command but benchmarks use. */
     public RuntimeConfig(Provider defaultProvider, Map<Component, Provider> overrides, int deviceId,
             Path tensorrtCacheDir, int intraOpThreads, boolean verifyChecksums) {
-        this(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads, verifyChecksums, false);
+        this(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads, verifyChecksums, false, null);
     }
 
     public static RuntimeConfig cpu() {
@@ -49,18 +53,24 @@ public record RuntimeConfig(
         m.putAll(overrides);
         m.put(component, provider);
         return new RuntimeConfig(defaultProvider, m, deviceId, tensorrtCacheDir, intraOpThreads, verifyChecksums,
-                simulateGpu);
+                simulateGpu, imageTokens);
     }
 
     public RuntimeConfig withVerifyChecksums(boolean verify) {
         return new RuntimeConfig(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads, verify,
-                simulateGpu);
+                simulateGpu, imageTokens);
     }
 
     /** See {@code simulateGpu}; for benchmarks only. */
     public RuntimeConfig withSimulatedGpu(boolean simulate) {
         return new RuntimeConfig(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads,
-                verifyChecksums, simulate);
+                verifyChecksums, simulate, imageTokens);
+    }
+
+    /** See {@code imageTokens}: what the transformers' TensorRT profile covers. */
+    public RuntimeConfig withImageTokens(TokenRange tokens) {
+        return new RuntimeConfig(defaultProvider, overrides, deviceId, tensorrtCacheDir, intraOpThreads,
+                verifyChecksums, simulateGpu, tokens);
     }
 
     Provider providerFor(Component component, String manifestPreference) {

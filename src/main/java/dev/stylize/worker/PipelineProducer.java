@@ -2,7 +2,9 @@ package dev.stylize.worker;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.stylize.analytic.BundledModels;
+import dev.stylize.pipeline.CanvasSizes;
 import dev.stylize.pipeline.EncoderCache;
+import dev.stylize.pipeline.PipelineLimits;
 import dev.stylize.pipeline.StylizePipeline;
 import dev.stylize.runtime.Component;
 import dev.stylize.runtime.ModelSession;
@@ -35,7 +37,8 @@ public class PipelineProducer {
         config.providers().forEach((k, v) -> overrides.put(Component.fromKey(k), Provider.parse(v)));
         RuntimeConfig runtime = new RuntimeConfig(config.provider().map(Provider::parse).orElse(null), overrides, 0,
                 config.tensorrtCache().orElse(null), 0, config.verifyModelChecksums())
-                .withSimulatedGpu(config.simulateGpu());
+                .withSimulatedGpu(config.simulateGpu())
+                .withImageTokens(limits(config).imageTokens());
         long t0 = System.nanoTime();
         ModelSet set = ModelSet.load(dir, runtime, null);
         LOG.infof("phase=MODELS_LOADED models=%s manifestSha256=%s ms=%d", set.directory().manifest().id(),
@@ -72,7 +75,20 @@ public class PipelineProducer {
         EncoderCache cache = new EncoderCache(config.encoderCache().promptBytes(), config.encoderCache().reduxBytes());
         monitor(registry, cache.promptCache(), "prompt");
         monitor(registry, cache.reduxCache(), "redux");
-        return new StylizePipeline(models, config.maxCanvasPixels(), cache);
+        return new StylizePipeline(models, limits(config), cache);
+    }
+
+    /**
+     * The canvas budget and sizes, for both the pipeline and the transformers' TensorRT profile. Built first
+     * with the models, at start-up: bad canvas sizes fail the start, not the first job.
+     */
+    static PipelineLimits limits(WorkerConfig config) {
+        try {
+            return new PipelineLimits(config.maxInputPixels(), config.maxCanvasPixels(),
+                    CanvasSizes.parse(config.canvasSizes().orElse(null)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("STYLIZE_CANVAS_SIZES (stylize.canvas-sizes): " + e.getMessage(), e);
+        }
     }
 
     /** Micrometer's cache_{gets,evictions,size,…}{cache="stylize_encoder_<name>"} and the bytes held. */

@@ -68,6 +68,14 @@ public interface WorkerConfig {
     @WithDefault("2097152")
     long maxCanvasPixels();
 
+    /**
+     * {@code WxH,WxH,…}: every canvas is resized to the size closest in aspect ratio, so the transformer (and
+     * its TensorRT profile) sees only these token counts; the first is TensorRT's optimum. Absent = canvases
+     * follow the input. Parsed and checked at start-up (dev.stylize.pipeline.CanvasSizes).
+     */
+    @WithName("canvas-sizes")
+    Optional<String> canvasSizes();
+
     /** Largest object fetched from S3. */
     @WithDefault("67108864")
     long maxObjectBytes();

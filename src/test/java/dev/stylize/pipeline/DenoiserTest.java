@@ -78,7 +78,7 @@ class DenoiserTest {
         try (ModelSet set = ModelSet.load(TestModels.imageOnly(), RuntimeConfig.cpu(), null)) {
             JobParams p = new JobParams(3, null, 9L, null, null, null, null, null, false, null, null);
             ResolvedParams rp = ParamResolver.resolve(Mode.COMPOSITE, p, false, 1);
-            StageBenchmark.Report report = new StageBenchmark(set, PipelineLimits.DEFAULT.maxCanvasPixels()).run(
+            StageBenchmark.Report report = new StageBenchmark(set, PipelineLimits.DEFAULT).run(
                     new StylizeRequest("j", List.of(new Reference(PipelineBehaviourTest.REF)), PipelineBehaviourTest.B,
                             null, null, rp));
             assertEquals(3, report.stepMs().length);
