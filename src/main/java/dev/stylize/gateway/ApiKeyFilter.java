@@ -39,11 +39,7 @@ public class ApiKeyFilter {
         if (keys.isEmpty()) {
             return Optional.empty();
         }
-        String presented = request.getHeaderString(API_KEY_HEADER);
-        String auth = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (presented == null && auth != null && auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            presented = auth.substring(BEARER.length()).trim();
-        }
+        String presented = presentedKey(request);
         if (presented != null && accepted(presented, keys)) {
             return Optional.empty();
         }
@@ -51,6 +47,16 @@ public class ApiKeyFilter {
         return Optional.of(Response.fromResponse(Errors.response(Response.Status.UNAUTHORIZED, "UNAUTHORIZED",
                 "an API key is required (X-API-Key or Authorization: Bearer)"))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+    }
+
+    /** The key the caller presented ({@code X-API-Key}, else a bearer token); null without one. */
+    static String presentedKey(ContainerRequestContext request) {
+        String presented = request.getHeaderString(API_KEY_HEADER);
+        String auth = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (presented == null && auth != null && auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            presented = auth.substring(BEARER.length()).trim();
+        }
+        return presented;
     }
 
     /** Constant time in the key's content: compares against every key, never stops early. */

@@ -47,6 +47,16 @@ public interface GatewayConfig {
     @WithDefault("PT30S")
     Duration partitionRefresh();
 
+    /**
+     * Job submissions ({@code POST /v1/jobs}) per second per API key (all callers together when no key is set);
+     * absent = no limit. Beyond it: 429 {@code RATE_LIMITED} with {@code Retry-After}.
+     */
+    Optional<Double> submitRate();
+
+    /** Submissions a caller may make at once before {@code submit-rate} applies. */
+    @WithDefault("20")
+    int submitBurst();
+
     /** Where multipart uploads go, under their content key (the terminal client's layout). */
     @WithDefault("stylize")
     String uploadBucket();

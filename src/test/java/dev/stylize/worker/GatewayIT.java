@@ -152,7 +152,8 @@ class GatewayIT extends WorkerItBase {
 
     @Test
     void aJobPostedToOneInstanceIsSubmittedOnAnotherBeforeTheWorkerTakesIt() throws Exception {
-        try (WorkerProcess second = WorkerProcess.start(workerEnv(Map.of("STYLIZE_GATEWAY_API_KEYS", KEY)),
+        try (WorkerProcess second = WorkerProcess.start(workerEnv(Map.of("STYLIZE_GATEWAY_API_KEYS", KEY,
+                "STYLIZE_GATEWAY_SUBMIT_RATE", "0.01", "STYLIZE_GATEWAY_SUBMIT_BURST", "2")),
                 List.of("-Xmx256m", "-XX:+UseSerialGC"), work.resolve("gateway-2.log"), "gateway")) {
             second.awaitReady(Duration.ofMinutes(2));
             // A long job holds the worker's slot; the next one is prepared ahead; the third waits in the topic.
@@ -170,6 +171,20 @@ class GatewayIT extends WorkerItBase {
             kafka.cancel(busy);
             assertEquals(JobStatus.SUCCEEDED, kafka.awaitResult(queued, RESULT_TIMEOUT).status());
             awaitState(other, "SUCCEEDED");
+
+            // This instance limits submissions: two (refused by the contract, but counted), then 429.
+            URI jobs = URI.create("http://127.0.0.1:" + second.httpPort() + "/v1/jobs");
+            List<Integer> codes = new ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 3; i++) {
+                last = http.send(HttpRequest.newBuilder(jobs).header("X-API-Key", KEY)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                codes.add(last.statusCode());
+            }
+            assertEquals(List.of(400, 400, 429), codes, last.body());
+            assertEquals("RATE_LIMITED", JSON.readTree(last.body()).path("code").asText());
+            assertTrue(Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow()) >= 1);
         }
     }
 
