@@ -65,12 +65,7 @@ class GatewayIT extends WorkerItBase {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
+        closeAll(gateway, worker);
     }
 
     @Test

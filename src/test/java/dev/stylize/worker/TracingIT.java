@@ -50,15 +50,7 @@ class TracingIT extends WorkerItBase {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (collector != null) {
-            collector.close();
-        }
+        closeAll(gateway, worker, collector);
     }
 
     @Test

@@ -82,6 +82,15 @@ abstract class WorkerItBase {
         }
     }
 
+    /** Closes each of {@code resources} that was opened (null: never started), in order. */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        for (AutoCloseable r : resources) {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
     static void putImage(String key, RgbImage img) {
         store.put(BUCKET, key, ImageEncoder.encode(img, "png", 0.95f), "image/png", Map.of());
     }
