@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stylize.job.CancelRequest;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobRequest;
+import dev.stylize.job.MessageSchemas;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -35,6 +36,9 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -53,6 +57,8 @@ public class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job (a request of docs/message-contract.md); 202, or 400 with the error code")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = SchemaResource.PATH + "/" + MessageSchemas.REQUEST)))
     public Response submit(byte[] body) throws InterruptedException, ExecutionException {
         JobRequest request = JobJson.parseRequest(body);
         return accepted(request);

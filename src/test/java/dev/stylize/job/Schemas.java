@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
 
 /** The contract's JSON Schemas from the classpath, compiled once. */
 final class Schemas {
-    static final String REQUEST = "stylize-request.v1.schema.json";
-    static final String PROGRESS = "stylize-progress.v1.schema.json";
-    static final String RESULT = "stylize-result.v1.schema.json";
+    static final String REQUEST = MessageSchemas.REQUEST;
+    static final String PROGRESS = MessageSchemas.PROGRESS;
+    static final String RESULT = MessageSchemas.RESULT;
 
     /** A plain mapper: the schema side must not depend on JobJson's settings. */
     static final ObjectMapper PLAIN = new ObjectMapper();
@@ -70,9 +70,9 @@ final class Schemas {
     }
 
     private static InputStream resource(String name) {
-        InputStream in = Schemas.class.getResourceAsStream("/schemas/" + name);
+        InputStream in = Schemas.class.getResourceAsStream(MessageSchemas.CLASSPATH_DIR + name);
         if (in == null) {
-            throw new IllegalStateException("no schema /schemas/" + name + " on the classpath");
+            throw new IllegalStateException("no schema " + MessageSchemas.CLASSPATH_DIR + name + " on the classpath");
         }
         return in;
     }

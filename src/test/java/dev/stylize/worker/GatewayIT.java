@@ -14,6 +14,7 @@ import dev.stylize.imaging.ImageEncoder;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobRequest;
 import dev.stylize.job.JobStatus;
+import dev.stylize.job.MessageSchemas;
 import dev.stylize.job.Phase;
 import dev.stylize.job.ProgressEvent;
 import dev.stylize.job.ResultEvent;
@@ -196,6 +197,21 @@ class GatewayIT extends WorkerItBase {
             Thread.sleep(100);
         } while (System.nanoTime() < end);
         throw new AssertionError(uri + " never answered " + state + "; last " + r.statusCode() + ": " + r.body());
+    }
+
+    @Test
+    void theOpenApiDocumentRefersToTheContractsSchemaWhichTheGatewayServes() throws Exception {
+        JsonNode doc = JSON.readTree(get("/q/openapi?format=json", null).body());
+        String ref = doc.path("paths").path("/v1/jobs").path("post").path("requestBody").path("content")
+                .path("application/json").path("schema").path("$ref").asText();
+        assertEquals("/schemas/" + MessageSchemas.REQUEST, ref, doc.path("paths").path("/v1/jobs").toString());
+        HttpResponse<byte[]> schema = http.send(HttpRequest.newBuilder(uri(ref)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, schema.statusCode());
+        try (var in = GatewayIT.class.getResourceAsStream(MessageSchemas.CLASSPATH_DIR + MessageSchemas.REQUEST)) {
+            assertArrayEquals(in.readAllBytes(), schema.body(), "the schema the worker validates with");
+        }
+        assertEquals(404, get("/schemas/application.properties", null).statusCode());
     }
 
     @Test
