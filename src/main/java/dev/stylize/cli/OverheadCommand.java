@@ -1,0 +1,338 @@
+package dev.stylize.cli;
+
+import dev.stylize.embedded.DevStack;
+import dev.stylize.embedded.EmbeddedStack;
+import dev.stylize.imaging.ImageEncoder;
+import dev.stylize.job.JobJson;
+import dev.stylize.job.JobParams;
+import dev.stylize.job.JobRequest;
+import dev.stylize.job.Mode;
+import dev.stylize.job.OutputFormat;
+import dev.stylize.job.Phase;
+import dev.stylize.job.ResultEvent;
+import dev.stylize.storage.ObjectStore;
+import dev.stylize.storage.S3Settings;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MinioClient;
+import io.minio.http.Method;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A warm worker's latency beyond the model phases (docs/benchmarks.md): an embedded stack, one worker on the
+ * bundled analytic models, small composite jobs one after the other; per job submit→result, the model phases
+ * and the rest, the worker's own spans from its SUCCEEDED log lines, and the round trips of the S3 server and
+ * the broker measured from here (the floor).
+ */
+@Command(name = "overhead", mixinStandardHelpOptions = true,
+        description = {"Per-job overhead of a warm worker: small composite jobs one after the other through the"
+                + " embedded broker and S3 server; prints submit->result, model phases, the rest, the worker's spans"
+                + " and the S3 and Kafka round trips from this process (docs/benchmarks.md)."})
+final class OverheadCommand implements Callable<Integer> {
+    static final String PREFIX = "bench/overhead";
+    /** The model phases: what the pipeline runs; everything else is the worker's and the transport's. */
+    static final List<Phase> MODEL_PHASES = List.of(Phase.ENCODING, Phase.DENOISING, Phase.DECODING);
+    /** The job's summary line ({@code JobService}): {@code job=ID phase=SUCCEEDED attempt=N ms=T spans={a=1, b=2}}. */
+    private static final Pattern SUMMARY = Pattern.compile(
+            "job=(\\S+) phase=SUCCEEDED attempt=\\d+ ms=(\\d+) spans=\\{([^}]*)}");
+    private static final Pattern SPAN = Pattern.compile("(\\w+)=(\\d+)");
+
+    @Option(names = "--jobs", defaultValue = "40", description = "Measured jobs (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Jobs before the measured ones (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--size", defaultValue = "64", description = "Side of the square reference and target (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--steps", defaultValue = "4", description = "Fill steps per job (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--round-trips", defaultValue = "50",
+            description = "Samples per S3 and Kafka operation timed from this process (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--worker-env", description = {"KEY=VALUE added to the worker's environment (repeatable),"
+            + " e.g. STYLIZE_PIPELINING=false to compare a setting."})
+    Map<String, String> workerEnv = new LinkedHashMap<>();
+
+    @Option(names = "--data", description = "Stack and log directory (default: a temporary one, deleted afterwards).")
+    Path data;
+
+    @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for one result (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of the worker (default: ${DEFAULT-VALUE}).")
+    String workerHeap;
+
+    @Override
+    public Integer call() throws Exception {
+        DevStack.require();
+        String run = Long.toHexString(new SplittableRandom().nextLong() >>> 40);
+        System.out.printf(Locale.ROOT, "jobs: %d measured + %d warm-up, one after the other; composite %dx%d reference"
+                + " + %dx%d target, %d steps, PNG; worker env %s; load average %s%n", jobs, warmup, size, size, size,
+                size, steps, workerEnv, BenchWorker.loadAverage());
+        Path dataDir = data != null ? data : Files.createTempDirectory("stylize-overhead");
+        try (EmbeddedStack stack = EmbeddedStack.start(dataDir.resolve("stack"));
+                ObjectStore store = new ObjectStore(stack.s3Settings())) {
+            String reference = PREFIX + "/" + run + "/inputs/reference.png";
+            String target = PREFIX + "/" + run + "/inputs/target.png";
+            store.put(DemoCommand.BUCKET, reference, ImageEncoder.encode(ThroughputCommand.pattern(size, size, 1), "png",
+                    0.95f), "image/png", Map.of());
+            store.put(DemoCommand.BUCKET, target, ImageEncoder.encode(ThroughputCommand.pattern(size, size, 2), "png",
+                    0.95f), "image/png", Map.of());
+
+            Map<String, String> env = BenchWorker.baseEnv(stack);
+            env.put("STYLIZE_SLOTS", "1");
+            env.putAll(workerEnv);
+            Path log = dataDir.resolve("worker.log");
+            System.out.println("worker log " + log);
+            List<Job> measured = new ArrayList<>();
+            try (BenchWorker worker = BenchWorker.start(stack, env, List.of("-Xmx" + workerHeap), log)) {
+                Duration timeout = Duration.ofSeconds(timeoutSeconds);
+                for (int i = -warmup; i < jobs; i++) {
+                    String id = "oh-" + run + "-" + (i < 0 ? "warmup" + (warmup + i) : Integer.toString(i));
+                    long submitted = worker.submit(id, request(id, reference, target, run));
+                    Map<String, BenchWorker.Received> got = worker.collect(List.of(id), timeout);
+                    if (got == null) {
+                        return 1;
+                    }
+                    BenchWorker.Received r = got.get(id);
+                    if (i >= 0) {
+                        measured.add(new Job(id, (r.atNanos() - submitted) / 1_000_000, modelMs(r.result())));
+                    }
+                }
+                worker.stop(Duration.ofSeconds(60)); // its log is complete once it has exited
+            }
+            Map<String, Map<String, Long>> spans = spans(log);
+
+            System.out.println();
+            System.out.println("round trips from this process (" + samples + " each after 10 unmeasured; ms p50 / p95):");
+            roundTrips(stack, store, run).forEach(System.out::println);
+            System.out.println();
+            report(measured, spans).forEach(System.out::println);
+            System.out.printf(Locale.ROOT, "load average at the end %s%n", BenchWorker.loadAverage());
+            return 0;
+        } finally {
+            if (data == null) {
+                DemoCommand.deleteTree(dataDir);
+            }
+        }
+    }
+
+    /** One measured job: its id, submit→result and the model phases' time, in ms. */
+    record Job(String id, long latencyMs, long modelMs) {}
+
+    byte[] request(String jobId, String reference, String target, String run) {
+        JobRequest req = new JobRequest(JobRequest.SCHEMA_VERSION, jobId, Mode.COMPOSITE,
+                List.of(new JobRequest.ReferenceRef(DemoCommand.BUCKET, reference, null, null)),
+                new JobRequest.ObjectRef(DemoCommand.BUCKET, target), null, null,
+                new JobParams(steps, null, 7L, null, null, null, null, null, null, null, null),
+                new JobRequest.OutputSpec(DemoCommand.BUCKET, PREFIX + "/" + run + "/outputs", OutputFormat.PNG), null);
+        byte[] json = JobJson.write(req);
+        JobJson.parseRequest(json);
+        return json;
+    }
+
+    static long modelMs(ResultEvent r) {
+        return MODEL_PHASES.stream().mapToLong(p -> r.timings().getOrDefault(p, 0L)).sum();
+    }
+
+    /** Each job's spans and total ({@code ms}) from the worker's SUCCEEDED lines, by job id. */
+    static Map<String, Map<String, Long>> spans(Path log) throws IOException {
+        Map<String, Map<String, Long>> byJob = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            Matcher m = SUMMARY.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            Map<String, Long> s = new LinkedHashMap<>();
+            Matcher kv = SPAN.matcher(m.group(3));
+            while (kv.find()) {
+                s.put(kv.group(1), Long.parseLong(kv.group(2)));
+            }
+            s.put("ms", Long.parseLong(m.group(2)));
+            byJob.put(m.group(1), s);
+        }
+        return byJob;
+    }
+
+    /** The table of per-job figures: latency, model phases, the rest, and each span's p50. */
+    static List<String> report(List<Job> measured, Map<String, Map<String, Long>> spans) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-58s %7s %7s", "per job, ms (" + measured.size() + " jobs)", "p50", "p95"));
+        row(lines, "submit -> result", measured.stream().mapToLong(Job::latencyMs).toArray());
+        row(lines, "model phases (" + String.join("+", MODEL_PHASES.stream().map(Phase::name).toList()) + ")",
+                measured.stream().mapToLong(Job::modelMs).toArray());
+        row(lines, "beyond the model phases", measured.stream().mapToLong(j -> j.latencyMs() - j.modelMs()).toArray());
+        List<Map<String, Long>> found = measured.stream().map(j -> spans.get(j.id())).filter(s -> s != null).toList();
+        if (found.size() < measured.size()) {
+            lines.add("worker spans: " + found.size() + " of " + measured.size()
+                    + " SUCCEEDED lines found in the worker log");
+        }
+        if (found.isEmpty()) {
+            return lines;
+        }
+        lines.add("worker spans (its SUCCEEDED log line; queued starts at the record's timestamp):");
+        List<String> names = new ArrayList<>();
+        found.forEach(s -> s.keySet().stream().filter(k -> !names.contains(k) && !k.equals("ms")).forEach(names::add));
+        for (String name : names) {
+            row(lines, "  " + name, found.stream().mapToLong(s -> s.getOrDefault(name, 0L)).toArray());
+        }
+        row(lines, "  worker total (ms=, after queued)", found.stream().mapToLong(s -> s.get("ms")).toArray());
+        List<Long> after = new ArrayList<>();
+        for (Job j : measured) {
+            Map<String, Long> s = spans.get(j.id());
+            if (s != null) {
+                after.add(j.latencyMs() - s.getOrDefault("queued", 0L) - s.get("ms"));
+            }
+        }
+        row(lines, "  rest: result published -> received here", after.stream().mapToLong(Long::longValue).toArray());
+        return lines;
+    }
+
+    private static void row(List<String> lines, String label, long[] values) {
+        lines.add(String.format(Locale.ROOT, "%-58s %7d %7d", label, BenchWorker.percentile(values, 50),
+                BenchWorker.percentile(values, 95)));
+    }
+
+    /** S3 calls of the worker's kinds on a tiny object, and Kafka produce/consume, timed from here. */
+    private List<String> roundTrips(EmbeddedStack stack, ObjectStore store, String run) throws Exception {
+        List<String> lines = new ArrayList<>();
+        String probe = PREFIX + "/" + run + "/probe/object.json";
+        byte[] small = "{\"probe\":true}".getBytes(StandardCharsets.UTF_8);
+        String b = DemoCommand.BUCKET;
+        lines.add(timed("S3 PUT 14 B (MinIO client, as the worker)", () -> store.put(b, probe, small, "application/json",
+                Map.of())));
+        lines.add(timed("S3 GET 14 B", () -> store.get(b, probe, 1 << 20)));
+        lines.add(timed("S3 HEAD", () -> store.stat(b, probe)));
+        lines.add(timed("S3 LIST (a prefix holding 1 object)", () -> store.list(b, PREFIX + "/" + run + "/probe/")));
+        lines.add(timed("S3 DeleteObjects (1 key, absent)", () -> store.delete(b, List.of(probe + ".absent"))));
+        String url = store.presignedGet(b, probe, Duration.ofMinutes(10));
+        lines.add(timed("S3 presign (local: signing only)", () -> store.presignedGet(b, probe, Duration.ofMinutes(10))));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create(url)).build();
+        lines.add(timed("S3 GET 14 B presigned, JDK HttpClient (no client signing)", () -> {
+            HttpResponse<byte[]> r = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IOException("presigned GET answered " + r.statusCode());
+            }
+        }));
+        // The same requests without the MinIO client: what the server and HTTP cost by themselves.
+        HttpRequest put = HttpRequest.newBuilder(URI.create(presignedPut(stack, b, probe)))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(small)).build();
+        lines.add(timed("S3 PUT 14 B presigned, JDK HttpClient (no client signing)", () -> {
+            HttpResponse<byte[]> r = http.send(put, HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IOException("presigned PUT answered " + r.statusCode());
+            }
+        }));
+        lines.addAll(kafkaRoundTrips(stack, run));
+        return lines;
+    }
+
+    private static String presignedPut(EmbeddedStack stack, String bucket, String key) throws Exception {
+        S3Settings s = stack.s3Settings();
+        try (MinioClient signer = MinioClient.builder().endpoint(s.endpoint()).region(s.region())
+                .credentials(s.accessKey(), s.secretKey()).build()) {
+            return signer.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.PUT).bucket(bucket)
+                    .object(key).expiry(600).build());
+        }
+    }
+
+    /** acks=all produce and produce→consume on a scratch topic of one partition. */
+    private List<String> kafkaRoundTrips(EmbeddedStack stack, String run) throws Exception {
+        String topic = "bench.overhead.ping-" + run;
+        try (Admin admin = Admin.create(stack.kafkaProperties())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        Properties pp = new Properties();
+        pp.put("bootstrap.servers", stack.bootstrapServers());
+        pp.put("acks", "all");
+        pp.put("linger.ms", "0");
+        Properties cp = new Properties();
+        cp.put("bootstrap.servers", stack.bootstrapServers());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(),
+                new ByteArraySerializer());
+                KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            consumer.position(tp);
+            byte[] value = new byte[600]; // about a result's size
+            List<String> lines = new ArrayList<>();
+            lines.add(timed("Kafka produce, acks=all, until acked", () -> producer.send(new ProducerRecord<>(topic, "k",
+                    value)).get()));
+            consumer.seekToEnd(List.of(tp)); // past the records just produced
+            consumer.position(tp);
+            lines.add(timed("Kafka produce -> consumed (poll loop here)", () -> {
+                producer.send(new ProducerRecord<>(topic, "k", value));
+                while (true) {
+                    for (ConsumerRecord<String, byte[]> ignored : consumer.poll(Duration.ofMillis(10))) {
+                        return;
+                    }
+                }
+            }));
+            return lines;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Op {
+        void run() throws Exception;
+    }
+
+    private String timed(String label, Op op) throws Exception {
+        LongSupplier once = () -> {
+            long t0 = System.nanoTime();
+            try {
+                op.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(label + ": " + e, e);
+            }
+            return System.nanoTime() - t0;
+        };
+        for (int i = 0; i < 10; i++) {
+            once.getAsLong();
+        }
+        long[] micros = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            micros[i] = once.getAsLong() / 1_000;
+        }
+        return String.format(Locale.ROOT, "  %-58s %7.1f %7.1f", label, BenchWorker.percentile(micros, 50) / 1e3,
+                BenchWorker.percentile(micros, 95) / 1e3);
+    }
+}
