@@ -1,5 +1,6 @@
 package dev.stylize.cli;
 
+import dev.stylize.client.KeyPartitioner;
 import dev.stylize.embedded.DevStack;
 import dev.stylize.embedded.EmbeddedStack;
 import dev.stylize.imaging.ImageEncoder;
@@ -10,6 +11,7 @@ import dev.stylize.job.Mode;
 import dev.stylize.job.OutputFormat;
 import dev.stylize.job.Phase;
 import dev.stylize.job.ResultEvent;
+import dev.stylize.messaging.TopicDefinitions;
 import dev.stylize.storage.ObjectStore;
 import dev.stylize.storage.S3Settings;
 import io.minio.GetPresignedObjectUrlArgs;
@@ -71,9 +73,6 @@ final class OverheadCommand implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "40", description = "Measured jobs (default: ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Jobs before the measured ones (default: ${DEFAULT-VALUE}).")
-    int warmup;
-
     @Option(names = "--size", defaultValue = "64", description = "Side of the square reference and target (default: ${DEFAULT-VALUE}).")
     int size;
 
@@ -88,6 +87,10 @@ final class OverheadCommand implements Callable<Integer> {
             + " e.g. STYLIZE_PIPELINING=false to compare a setting."})
     Map<String, String> workerEnv = new LinkedHashMap<>();
 
+    @Option(names = "--pause", defaultValue = "0", description = {"Milliseconds between a result and the next"
+            + " submission, so that what the worker does after a result (marker cleanup) is over (default: ${DEFAULT-VALUE})."})
+    int pauseMs;
+
     @Option(names = "--data", description = "Stack and log directory (default: a temporary one, deleted afterwards).")
     Path data;
 
@@ -101,9 +104,11 @@ final class OverheadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DevStack.require();
         String run = Long.toHexString(new SplittableRandom().nextLong() >>> 40);
-        System.out.printf(Locale.ROOT, "jobs: %d measured + %d warm-up, one after the other; composite %dx%d reference"
-                + " + %dx%d target, %d steps, PNG; worker env %s; load average %s%n", jobs, warmup, size, size, size,
-                size, steps, workerEnv, BenchWorker.loadAverage());
+        int partitions = TopicDefinitions.load().byRole(TopicDefinitions.REQUESTS).partitions();
+        System.out.printf(Locale.ROOT, "jobs: %d measured one after the other, after %d warm-up (one per partition of the"
+                + " requests topic); composite %dx%d reference + %dx%d target, %d steps, PNG; worker env %s;"
+                + " load average %s%n", jobs, partitions, size, size, size, size, steps, workerEnv,
+                BenchWorker.loadAverage());
         Path dataDir = data != null ? data : Files.createTempDirectory("stylize-overhead");
         try (EmbeddedStack stack = EmbeddedStack.start(dataDir.resolve("stack"));
                 ObjectStore store = new ObjectStore(stack.s3Settings())) {
@@ -122,17 +127,28 @@ final class OverheadCommand implements Callable<Integer> {
             List<Job> measured = new ArrayList<>();
             try (BenchWorker worker = BenchWorker.start(stack, env, List.of("-Xmx" + workerHeap), log)) {
                 Duration timeout = Duration.ofSeconds(timeoutSeconds);
-                for (int i = -warmup; i < jobs; i++) {
-                    String id = "oh-" + run + "-" + (i < 0 ? "warmup" + (warmup + i) : Integer.toString(i));
+                // Warm: the first job loads and compiles; then one per partition, since the connector's first
+                // record of a partition waits for a look-up of its committed offset, a cost a busy worker has paid.
+                List<String> warm = warmupIds(run, partitions);
+                worker.submit(warm.get(0), request(warm.get(0), reference, target, run));
+                if (worker.collect(warm.subList(0, 1), timeout) == null) {
+                    return 1;
+                }
+                warm.subList(1, warm.size()).forEach(id -> worker.submit(id, request(id, reference, target, run)));
+                worker.flush();
+                if (worker.collect(warm.subList(1, warm.size()), timeout.multipliedBy(partitions)) == null) {
+                    return 1;
+                }
+                for (int i = 0; i < jobs; i++) {
+                    Thread.sleep(pauseMs);
+                    String id = "oh-" + run + "-" + i;
                     long submitted = worker.submit(id, request(id, reference, target, run));
                     Map<String, BenchWorker.Received> got = worker.collect(List.of(id), timeout);
                     if (got == null) {
                         return 1;
                     }
                     BenchWorker.Received r = got.get(id);
-                    if (i >= 0) {
-                        measured.add(new Job(id, (r.atNanos() - submitted) / 1_000_000, modelMs(r.result())));
-                    }
+                    measured.add(new Job(id, (r.atNanos() - submitted) / 1_000_000, modelMs(r.result())));
                 }
                 worker.stop(Duration.ofSeconds(60)); // its log is complete once it has exited
             }
@@ -150,6 +166,21 @@ final class OverheadCommand implements Callable<Integer> {
                 DemoCommand.deleteTree(dataDir);
             }
         }
+    }
+
+    /** Job ids whose records land on partitions 0, 1, …, {@code partitions} − 1 of the requests topic. */
+    static List<String> warmupIds(String run, int partitions) {
+        String[] ids = new String[partitions];
+        int found = 0;
+        for (int n = 0; found < partitions; n++) {
+            String id = "oh-" + run + "-warmup-" + n;
+            int p = KeyPartitioner.partition(id, partitions);
+            if (ids[p] == null) {
+                ids[p] = id;
+                found++;
+            }
+        }
+        return List.of(ids);
     }
 
     /** One measured job: its id, submit→result and the model phases' time, in ms. */

@@ -3,6 +3,7 @@ package dev.stylize.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stylize.client.KeyPartitioner;
 import dev.stylize.job.ErrorCode;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobRequest;
@@ -57,6 +58,15 @@ class OverheadCommandTest {
         ResultEvent r = ResultEvent.failed("j", 1, ErrorCode.INTERNAL, "timings only", Map.of(Phase.FETCHING, 7L,
                 Phase.ENCODING, 3L, Phase.DENOISING, 20L, Phase.DECODING, 5L, Phase.UPLOADING, 9L), null, null);
         assertEquals(28, OverheadCommand.modelMs(r));
+    }
+
+    @Test
+    void theWarmUpPutsOneJobOnEveryPartition() {
+        List<String> ids = OverheadCommand.warmupIds("r", 64);
+        assertEquals(64, ids.size());
+        for (int p = 0; p < 64; p++) {
+            assertEquals(p, KeyPartitioner.partition(ids.get(p), 64));
+        }
     }
 
     @Test
