@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  *       removed once a terminal result is out.</li>
  * </ul>
  *
- * <p>A delivery reads all of it with one LIST ({@link #look}), then writes its marker.
+ * <p>A delivery writes its marker while it reads all of it with one LIST ({@link #look}): the marker's name
+ * does not depend on the state, and the count leaves the delivery's own marker out whether the LIST saw it or not.
  */
 final class JobState {
     private static final String SUCCEEDED = "succeeded.json";
@@ -117,11 +118,25 @@ final class JobState {
         return String.format(Locale.ROOT, "%013d-%s", System.currentTimeMillis(), randomHex());
     }
 
-    /** This delivery's attempt, counted from the markers {@code snapshot} saw (no request: see {@link #mark}). */
+    /**
+     * This delivery's attempt before its state is read: the first, its own marker the only one to clear. Enough to
+     * {@link #mark} it, {@link #release} it or {@link #clear} its marker when the state never becomes known.
+     */
+    Attempt unread(String jobId, String marker) {
+        return new Attempt(jobId, marker, 1, 1, List.of(key(jobId, ATTEMPTS + marker)));
+    }
+
+    /**
+     * This delivery's attempt, counted from the markers {@code snapshot} saw besides its own (no request: see
+     * {@link #mark}); the snapshot may or may not include its own, written while the state was read.
+     */
     Attempt attempt(Snapshot snapshot, String marker) {
-        int number = snapshot.attempts().size() + 1;
+        String own = key(snapshot.jobId(), ATTEMPTS + marker);
+        int earlier = snapshot.attempts().size() - (snapshot.attempts().contains(marker) ? 1 : 0);
+        int number = earlier + 1;
         List<String> keys = new java.util.ArrayList<>(snapshot.markerKeys());
-        keys.add(key(snapshot.jobId(), ATTEMPTS + marker));
+        keys.remove(own);
+        keys.add(own);
         return new Attempt(snapshot.jobId(), marker, number, number - snapshot.released().size(), List.copyOf(keys));
     }
 
