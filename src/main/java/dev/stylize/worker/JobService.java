@@ -179,7 +179,7 @@ public final class JobService {
         CompletableFuture<Void> marked = CompletableFuture.runAsync(() -> retry.run("attempt",
                 () -> state.mark(state.unread(jobId, marker))), io);
         try {
-            CompletableFuture<Fetched> fetched = prefetch(req, layout, retry);
+            CompletableFuture<Fetched> fetched = prefetch(req, layout, retry, marked);
             // A success is final: answer every later delivery from it, or refuse a different request.
             // Until it is known whether there is one, no result may be published under the job's key.
             JobState.Snapshot snapshot = retry.callUntilStopped("state", () -> state.look(jobId));
@@ -348,9 +348,11 @@ public final class JobService {
 
     /**
      * The job's parameters and inputs, fetched in the background; their errors surface when joined (after
-     * the job state is known, so they may become a FAILED result). Only from buckets the job may read.
+     * the job state is known, so they may become a FAILED result). Only from buckets the job may read, and
+     * decoded only once the attempt marker is written.
      */
-    private CompletableFuture<Fetched> prefetch(JobRequest req, OutputLayout layout, TransientRetry retry) {
+    private CompletableFuture<Fetched> prefetch(JobRequest req, OutputLayout layout, TransientRetry retry,
+            CompletableFuture<Void> marked) {
         try {
             checkBuckets(req, layout);
         } catch (StylizeException e) {
@@ -359,7 +361,7 @@ public final class JobService {
         return CompletableFuture.supplyAsync(() -> {
             ResolvedParams params = ParamResolver.resolve(req.mode(), req.jobParams(),
                     pipeline.models().has(Component.DEV_TRANSFORMER), GaussianNoise.seedFromJobId(req.jobId()));
-            return new Fetched(params, retry.call("fetch", () -> inputs.fetch(req, params)));
+            return new Fetched(params, retry.call("fetch", () -> inputs.fetch(req, params, () -> join(marked))));
         }, io);
     }
 

@@ -223,25 +223,6 @@ class JobServiceTest {
     }
 
     @Test
-    void aDeliveryCountsItsOwnMarkerOnceWhetherItsListSawItOrNot() {
-        JobState state = state();
-        String id = jobId("own-marker");
-        String before = JobState.newMarker();
-        state.mark(state.unread(id, before)); // an earlier delivery that died
-        String own = JobState.newMarker();
-        JobState.Snapshot notSeen = state.look(id);
-        state.mark(state.unread(id, own));
-        JobState.Snapshot seen = state.look(id);
-        for (JobState.Snapshot s : List.of(notSeen, seen)) {
-            JobState.Attempt a = state.attempt(s, own);
-            assertEquals(2, a.number());
-            assertEquals(2, a.unfinished());
-            assertEquals(2, a.markerKeys().size(), "" + a.markerKeys());
-            assertEquals(2, a.markerKeys().stream().distinct().count());
-        }
-    }
-
-    @Test
     void aSuccessWhoseOutputIsGoneIsComputedAgain() {
         JobService jobs = service();
         String id = jobId("recompute");
