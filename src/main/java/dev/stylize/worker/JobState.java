@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +42,8 @@ final class JobState {
     private static final String ATTEMPTS = "attempts/";
     private static final String RELEASED = "released/";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What {@link #newMarker} makes: 13 digits of epoch milliseconds, '-', 12 hex digits. */
+    private static final Pattern MARKER = Pattern.compile("\\d{13}-[0-9a-f]{12}");
 
     /** A success and the fingerprint of the request it answered. */
     record Success(String requestSha256, ResultEvent result) {}
@@ -87,8 +90,8 @@ final class JobState {
         Set<String> attempts = names(keys, base + ATTEMPTS);
         Set<String> released = names(keys, base + RELEASED);
         released.retainAll(attempts);
-        List<String> markerKeys = keys.stream()
-                .filter(k -> k.startsWith(base + ATTEMPTS) || k.startsWith(base + RELEASED)).toList();
+        List<String> markerKeys = keys.stream().filter(k -> isMarker(k, base + ATTEMPTS) || isMarker(k, base + RELEASED))
+                .toList();
         return new Snapshot(jobId, keys.contains(base + SUCCEEDED), attempts, released, markerKeys);
     }
 
@@ -170,9 +173,18 @@ final class JobState {
         return (prefix.isEmpty() ? "" : prefix + "/") + jobId + "/" + name;
     }
 
+    /**
+     * The marker names under {@code under}. Only names {@link #newMarker} makes count: a server that stores objects
+     * as files may list a write still in progress under a name of its own (S3Proxy's filesystem store shows
+     * {@code <marker>-<uuid>} while it writes {@code <marker>}), and a delivery's LIST runs while its marker is written.
+     */
     private static Set<String> names(List<String> keys, String under) {
-        return keys.stream().filter(k -> k.startsWith(under)).map(k -> k.substring(under.length()))
+        return keys.stream().filter(k -> isMarker(k, under)).map(k -> k.substring(under.length()))
                 .collect(Collectors.toSet());
+    }
+
+    private static boolean isMarker(String key, String under) {
+        return key.startsWith(under) && MARKER.matcher(key).region(under.length(), key.length()).matches();
     }
 
     private static String randomHex() {

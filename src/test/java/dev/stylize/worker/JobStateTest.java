@@ -133,6 +133,20 @@ class JobStateTest {
         }
     }
 
+    @Test
+    void onlyMarkerNamesCountNotAWriteInProgressListedByAFileBackedServer() {
+        String id = jobId();
+        String own = JobState.newMarker();
+        // S3Proxy's filesystem store lists <key>-<uuid> while it writes <key>.
+        store.put(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-test/" + id + "/attempts/" + own + "-" + UUID.randomUUID(),
+                new byte[0], null, Map.of());
+        JobState.Snapshot s = state.look(id);
+        assertEquals(List.of(), s.markerKeys());
+        JobState.Attempt a = state.attempt(s, own);
+        assertEquals(1, a.number());
+        assertEquals(1, a.unfinished());
+    }
+
     /** What a delivery does: its marker, then one look (in the worker both go at once). */
     static JobState.Attempt begin(String id) {
         String marker = JobState.newMarker();
