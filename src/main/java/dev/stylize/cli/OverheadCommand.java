@@ -34,6 +34,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,6 +151,11 @@ final class OverheadCommand implements Callable<Integer> {
                         return 1;
                     }
                     BenchWorker.Received r = got.get(id);
+                    if (r.result().attempt() != 1) {
+                        System.out.println("UNEXPECTED: job " + id + ", delivered once, answered as attempt "
+                                + r.result().attempt() + "; worker log " + log);
+                        return 1;
+                    }
                     measured.add(new Job(id, (r.atNanos() - submitted) / 1_000_000, modelMs(r.result())));
                 }
                 worker.stop(Duration.ofSeconds(60)); // its log is complete once it has exited
@@ -156,7 +164,7 @@ final class OverheadCommand implements Callable<Integer> {
 
             System.out.println();
             System.out.println("round trips from this process (" + samples + " each after 10 unmeasured; ms p50 / p95):");
-            roundTrips(stack, store, run).forEach(System.out::println);
+            roundTrips(stack, store, run, reference, target).forEach(System.out::println);
             System.out.println();
             report(measured, spans).forEach(System.out::println);
             System.out.printf(Locale.ROOT, "load average at the end %s%n", BenchWorker.loadAverage());
@@ -259,39 +267,76 @@ final class OverheadCommand implements Callable<Integer> {
                 BenchWorker.percentile(values, 95)));
     }
 
-    /** S3 calls of the worker's kinds on a tiny object, and Kafka produce/consume, timed from here. */
-    private List<String> roundTrips(EmbeddedStack stack, ObjectStore store, String run) throws Exception {
-        List<String> lines = new ArrayList<>();
-        String probe = PREFIX + "/" + run + "/probe/object.json";
+    /**
+     * S3 calls of the worker's kinds on tiny objects and Kafka produce/consume, timed from here; then the two groups
+     * of S3 requests a job sends at once, and the floor of a job's path that these make.
+     */
+    private List<String> roundTrips(EmbeddedStack stack, ObjectStore store, String run, String reference,
+            String target) throws Exception {
+        List<Timed> t = new ArrayList<>();
+        String dir = PREFIX + "/" + run + "/probe/";
+        String probe = dir + "object.json";
         byte[] small = "{\"probe\":true}".getBytes(StandardCharsets.UTF_8);
         String b = DemoCommand.BUCKET;
-        lines.add(timed("S3 PUT 14 B (MinIO client, as the worker)", () -> store.put(b, probe, small, "application/json",
+        t.add(timed("S3 PUT 14 B (MinIO client, as the worker)", () -> store.put(b, probe, small, "application/json",
                 Map.of())));
-        lines.add(timed("S3 GET 14 B", () -> store.get(b, probe, 1 << 20)));
-        lines.add(timed("S3 HEAD", () -> store.stat(b, probe)));
-        lines.add(timed("S3 LIST (a prefix holding 1 object)", () -> store.list(b, PREFIX + "/" + run + "/probe/")));
-        lines.add(timed("S3 DeleteObjects (1 key, absent)", () -> store.delete(b, List.of(probe + ".absent"))));
+        t.add(timed("S3 GET 14 B", () -> store.get(b, probe, 1 << 20)));
+        t.add(timed("S3 HEAD", () -> store.stat(b, probe)));
+        t.add(timed("S3 LIST (a prefix holding 1 object)", () -> store.list(b, dir)));
+        t.add(timed("S3 DeleteObjects (1 key, absent)", () -> store.delete(b, List.of(probe + ".absent"))));
         String url = store.presignedGet(b, probe, Duration.ofMinutes(10));
-        lines.add(timed("S3 presign (local: signing only)", () -> store.presignedGet(b, probe, Duration.ofMinutes(10))));
+        t.add(timed("S3 presign (local: signing only)", () -> store.presignedGet(b, probe, Duration.ofMinutes(10))));
+        // The same requests without the MinIO client: what the server and HTTP cost by themselves.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest get = HttpRequest.newBuilder(URI.create(url)).build();
-        lines.add(timed("S3 GET 14 B presigned, JDK HttpClient (no client signing)", () -> {
-            HttpResponse<byte[]> r = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                throw new IOException("presigned GET answered " + r.statusCode());
-            }
-        }));
-        // The same requests without the MinIO client: what the server and HTTP cost by themselves.
+        t.add(timed("S3 GET 14 B presigned, JDK HttpClient (no client signing)", () -> send(http, get)));
         HttpRequest put = HttpRequest.newBuilder(URI.create(presignedPut(stack, b, probe)))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(small)).build();
-        lines.add(timed("S3 PUT 14 B presigned, JDK HttpClient (no client signing)", () -> {
-            HttpResponse<byte[]> r = http.send(put, HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                throw new IOException("presigned PUT answered " + r.statusCode());
-            }
-        }));
-        lines.addAll(kafkaRoundTrips(stack, run));
+        t.add(timed("S3 PUT 14 B presigned, JDK HttpClient (no client signing)", () -> send(http, put)));
+        // What a job sends at once (JobService): its state, marker and inputs; then its output and record.
+        ExecutorService pool = Executors.newCachedThreadPool();
+        Timed first;
+        Timed second;
+        try {
+            first = timed("S3 at once: LIST + PUT + GET reference + GET target", () -> all(pool,
+                    () -> store.list(b, dir),
+                    () -> store.put(b, dir + "marker", small, "application/json", Map.of()),
+                    () -> store.get(b, reference, 1 << 20),
+                    () -> store.get(b, target, 1 << 20)));
+            second = timed("S3 at once: 2 PUTs (output, record)", () -> all(pool,
+                    () -> store.put(b, dir + "output", small, "image/png", Map.of()),
+                    () -> store.put(b, dir + "record", small, "application/json", Map.of())));
+        } finally {
+            pool.shutdownNow();
+        }
+        t.add(first);
+        t.add(second);
+        Timed delivery = kafkaRoundTrips(stack, run, t);
+        List<String> lines = new ArrayList<>(t.stream().map(Timed::toString).toList());
+        lines.add(String.format(Locale.ROOT, "  %-58s %7.1f", "floor: 2 Kafka deliveries + the 2 S3 groups (p50s)",
+                2 * delivery.p50Ms() + first.p50Ms() + second.p50Ms()));
         return lines;
+    }
+
+    private static void send(HttpClient http, HttpRequest request) throws Exception {
+        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException(request.method() + " " + request.uri().getPath() + " answered " + r.statusCode());
+        }
+    }
+
+    /** Runs every call at once on {@code pool} and waits for all. */
+    private static void all(ExecutorService pool, Op... calls) throws Exception {
+        List<Future<Object>> running = new ArrayList<>();
+        for (Op call : calls) {
+            running.add(pool.submit(() -> {
+                call.run();
+                return null;
+            }));
+        }
+        for (Future<Object> f : running) {
+            f.get();
+        }
     }
 
     private static String presignedPut(EmbeddedStack stack, String bucket, String key) throws Exception {
@@ -303,8 +348,8 @@ final class OverheadCommand implements Callable<Integer> {
         }
     }
 
-    /** acks=all produce and produce→consume on a scratch topic of one partition. */
-    private List<String> kafkaRoundTrips(EmbeddedStack stack, String run) throws Exception {
+    /** acks=all produce and produce→consume on a scratch topic of one partition, added to {@code t}; returns the latter. */
+    private Timed kafkaRoundTrips(EmbeddedStack stack, String run, List<Timed> t) throws Exception {
         String topic = "bench.overhead.ping-" + run;
         try (Admin admin = Admin.create(stack.kafkaProperties())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -324,20 +369,20 @@ final class OverheadCommand implements Callable<Integer> {
             consumer.seekToEnd(List.of(tp));
             consumer.position(tp);
             byte[] value = new byte[600]; // about a result's size
-            List<String> lines = new ArrayList<>();
-            lines.add(timed("Kafka produce, acks=all, until acked", () -> producer.send(new ProducerRecord<>(topic, "k",
+            t.add(timed("Kafka produce, acks=all, until acked", () -> producer.send(new ProducerRecord<>(topic, "k",
                     value)).get()));
             consumer.seekToEnd(List.of(tp)); // past the records just produced
             consumer.position(tp);
-            lines.add(timed("Kafka produce -> consumed (poll loop here)", () -> {
+            Timed delivery = timed("Kafka produce -> consumed (poll loop here)", () -> {
                 producer.send(new ProducerRecord<>(topic, "k", value));
                 while (true) {
                     for (ConsumerRecord<String, byte[]> ignored : consumer.poll(Duration.ofMillis(10))) {
                         return;
                     }
                 }
-            }));
-            return lines;
+            });
+            t.add(delivery);
+            return delivery;
         }
     }
 
@@ -346,7 +391,15 @@ final class OverheadCommand implements Callable<Integer> {
         void run() throws Exception;
     }
 
-    private String timed(String label, Op op) throws Exception {
+    /** One operation's p50 and p95 from here, in ms. */
+    record Timed(String label, double p50Ms, double p95Ms) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "  %-58s %7.1f %7.1f", label, p50Ms, p95Ms);
+        }
+    }
+
+    private Timed timed(String label, Op op) {
         LongSupplier once = () -> {
             long t0 = System.nanoTime();
             try {
@@ -363,7 +416,6 @@ final class OverheadCommand implements Callable<Integer> {
         for (int i = 0; i < samples; i++) {
             micros[i] = once.getAsLong() / 1_000;
         }
-        return String.format(Locale.ROOT, "  %-58s %7.1f %7.1f", label, BenchWorker.percentile(micros, 50) / 1e3,
-                BenchWorker.percentile(micros, 95) / 1e3);
+        return new Timed(label, BenchWorker.percentile(micros, 50) / 1e3, BenchWorker.percentile(micros, 95) / 1e3);
     }
 }
