@@ -27,11 +27,11 @@ import java.util.stream.Collectors;
  *       produced it. Written before that result is published and never removed by the worker, it makes
  *       results monotonic: a later delivery of the job is answered from it, a different request under the
  *       same id is a conflict.</li>
- *   <li>{@code attempts/<marker>}: one object per delivery, written before the pipeline runs, so a worker
+ *   <li>{@code attempts/<marker>}: one object per delivery, written before inputs are decoded, so a worker
  *       that dies mid-job (OOM, native crash, SIGKILL) still leaves its count; {@code released/<marker>}
  *       when a delivery gave the job up without crashing (shutdown, rebalance). Counting objects instead
  *       of rewriting one counter means concurrent deliveries can never lose an increment. Markers are
- *       removed once a terminal result is out.</li>
+ *       removed once the delivery is answered (a terminal result, or a dead letter).</li>
  * </ul>
  *
  * <p>A delivery writes its marker while it reads all of it with one LIST ({@link #look}): the marker's name
