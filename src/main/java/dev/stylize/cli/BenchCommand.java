@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * share of each step spent outside session.run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the pipeline's stages.",
-        subcommands = ThroughputCommand.class)
+        subcommands = {ThroughputCommand.class, OverheadCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--models", description = "Model directory (default: bundled analytic set).")
     Path models;

@@ -8,38 +8,23 @@ import dev.stylize.imaging.RgbImage;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobParams;
 import dev.stylize.job.JobRequest;
-import dev.stylize.job.JobStatus;
 import dev.stylize.job.Mode;
 import dev.stylize.job.OutputFormat;
-import dev.stylize.job.ResultEvent;
-import dev.stylize.messaging.TopicDefinitions;
 import dev.stylize.runtime.Component;
 import dev.stylize.storage.ObjectStore;
 import dev.stylize.storage.S3Settings;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -113,7 +98,7 @@ final class ThroughputCommand implements Callable<Integer> {
                 + " distinct keys used: %d, seed %d; key per job %s%n", jobs, workload.misses(), workload.hitRatio(),
                 workload.distinctKeys(), seed, workload.jobKeys());
         System.out.printf(Locale.ROOT, "jobs: composite %dx%d reference + %dx%d target, %d steps, one warm-up job"
-                + " per mode; load average %s%n", size, size, size, size, steps, loadAverage());
+                + " per mode; load average %s%n", size, size, size, size, steps, BenchWorker.loadAverage());
         Path dataDir = data != null ? data : Files.createTempDirectory("stylize-throughput");
         try {
             Path modelDir = models != null ? models : generateModels(dataDir.resolve("models"));
@@ -138,7 +123,7 @@ final class ThroughputCommand implements Callable<Integer> {
             Measured on = results.get(Setup.ON);
             report(serial, on).forEach(System.out::println);
             System.out.printf(Locale.ROOT, "on/serial jobs/min: %.2fx; load average at the end %s%n",
-                    on.jobsPerMinute() / serial.jobsPerMinute(), loadAverage());
+                    on.jobsPerMinute() / serial.jobsPerMinute(), BenchWorker.loadAverage());
             List<String> problems = new ArrayList<>();
             problems.addAll(encoderRunCheck(serial, jobs));
             problems.addAll(encoderRunCheck(on, workload.misses()));
@@ -228,15 +213,8 @@ final class ThroughputCommand implements Callable<Integer> {
     /** One mode: a fresh worker, the warm-up job, then every measured job at once; null if a job failed. */
     private Measured measure(Setup setup, EmbeddedStack stack, Path modelDir, Path dataDir, String run,
             ThroughputWorkload workload) throws Exception {
-        TopicDefinitions topics = TopicDefinitions.load();
-        String requests = topics.byRole(TopicDefinitions.REQUESTS).name();
-        String resultsTopic = topics.byRole(TopicDefinitions.RESULTS).name();
-        Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
-                "S3_ENDPOINT", stack.s3Endpoint(),
-                "S3_ACCESS_KEY", stack.accessKey(),
-                "S3_SECRET_KEY", stack.secretKey(),
-                "STYLIZE_ALLOWED_BUCKETS", DemoCommand.BUCKET,
+        Map<String, String> env = BenchWorker.baseEnv(stack);
+        env.putAll(Map.of(
                 "STYLIZE_MODELS", modelDir.toAbsolutePath().toString(),
                 // The manifest places SigLIP, Redux, VAE and the transformer on cuda: simulated, on the CPU.
                 "STYLIZE_PROVIDER", "cpu",
@@ -246,95 +224,39 @@ final class ThroughputCommand implements Callable<Integer> {
         Path log = dataDir.resolve("worker-" + setup.label + ".log");
         System.out.printf(Locale.ROOT, "%n== %s: worker with %s (log %s)%n", setup.label, new java.util.TreeMap<>(
                 setup.env), log);
-        try (WorkerProcess worker = WorkerProcess.start(env, List.of("-Xmx" + workerHeap), log);
-                KafkaProducer<String, byte[]> producer = DemoCommand.producer(stack.bootstrapServers());
-                KafkaConsumer<String, byte[]> consumer = DemoCommand.consumer(stack.bootstrapServers())) {
-            worker.awaitReady(Duration.ofMinutes(3));
-            consumer.subscribe(List.of(resultsTopic));
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        try (BenchWorker worker = BenchWorker.start(stack, env, List.of("-Xmx" + workerHeap), log)) {
             String warmup = jobId(run, setup, -1);
-            long w0 = System.nanoTime();
-            producer.send(new ProducerRecord<>(requests, warmup, request(run, setup, -1, ThroughputWorkload.WARMUP_KEY)))
-                    .get();
-            Map<String, Long> warm = collect(consumer, resultsTopic, Map.of(warmup, 0), worker);
-            if (warm == null) {
+            long w0 = worker.submit(warmup, request(run, setup, -1, ThroughputWorkload.WARMUP_KEY));
+            worker.flush();
+            if (worker.collect(List.of(warmup), timeout) == null) {
                 return null;
             }
             System.out.printf(Locale.ROOT, "warm-up job done in %.1f s%n", (System.nanoTime() - w0) / 1e9);
-            PrometheusText before = scrape(worker);
+            PrometheusText before = worker.scrape();
             Map<String, Integer> index = new LinkedHashMap<>();
             long[] submitted = new long[jobs];
             long t0 = System.nanoTime();
             for (int i = 0; i < jobs; i++) {
                 String id = jobId(run, setup, i);
                 index.put(id, i);
-                byte[] value = request(run, setup, i, workload.jobKeys().get(i));
-                submitted[i] = System.nanoTime();
-                producer.send(new ProducerRecord<>(requests, id, value));
+                submitted[i] = worker.submit(id, request(run, setup, i, workload.jobKeys().get(i)));
             }
-            producer.flush();
-            Map<String, Long> done = collect(consumer, resultsTopic, index, worker);
+            worker.flush();
+            Map<String, BenchWorker.Received> done = worker.collect(index.keySet(), timeout);
             if (done == null) {
                 return null;
             }
-            long last = done.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-            PrometheusText after = scrape(worker);
+            long last = done.values().stream().mapToLong(BenchWorker.Received::atNanos).max().orElseThrow();
+            PrometheusText after = worker.scrape();
             long[] latencyMs = new long[jobs];
-            done.forEach((id, at) -> latencyMs[index.get(id)] = (at - submitted[index.get(id)]) / 1_000_000);
+            done.forEach((id, r) -> latencyMs[index.get(id)] = (r.atNanos() - submitted[index.get(id)]) / 1_000_000);
             int exit = worker.stop(Duration.ofSeconds(60));
             Measured m = new Measured(setup, jobs, (last - t0) / 1e9, latencyMs, before, after);
             System.out.printf(Locale.ROOT, "%d jobs in %.1f s: %.2f jobs/min (worker exit %d)%n", jobs,
                     m.wallSeconds(), m.jobsPerMinute(), exit);
             return m;
         }
-    }
-
-    /**
-     * Waits for the results of {@code expected} job ids; returns when each arrived (System.nanoTime), or
-     * null after printing the first result that is not SUCCEEDED.
-     */
-    private Map<String, Long> collect(KafkaConsumer<String, byte[]> consumer, String topic,
-            Map<String, Integer> expected, WorkerProcess worker) {
-        Map<String, Long> arrived = new HashMap<>();
-        long end = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-        while (arrived.size() < expected.size()) {
-            if (System.nanoTime() > end) {
-                throw new IllegalStateException(arrived.size() + " of " + expected.size() + " results after "
-                        + timeoutSeconds + " s; worker log " + worker.log() + ":\n" + worker.logTail());
-            }
-            if (!worker.isAlive()) {
-                throw new IllegalStateException("the worker died:\n" + worker.logTail());
-            }
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                if (!topic.equals(r.topic()) || !expected.containsKey(r.key()) || arrived.containsKey(r.key())) {
-                    continue;
-                }
-                long at = System.nanoTime();
-                ResultEvent result = JobJson.parseResult(r.value());
-                if (result.status() != JobStatus.SUCCEEDED) {
-                    System.out.println("job " + r.key() + " ended " + result.status() + ": " + result.error()
-                            + "; worker log " + worker.log());
-                    return null;
-                }
-                arrived.put(r.key(), at);
-            }
-        }
-        return arrived;
-    }
-
-    private static PrometheusText scrape(WorkerProcess worker) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort()
-                + "/q/metrics")).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("GET /q/metrics answered " + r.statusCode());
-        }
-        return PrometheusText.parse(r.body());
-    }
-
-    private static String loadAverage() {
-        double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        return l < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f (%d cores)", l,
-                Runtime.getRuntime().availableProcessors());
     }
 
     /** One mode's measurement: the measured jobs' latencies and the worker's metrics around them. */
@@ -397,17 +319,6 @@ final class ThroughputCommand implements Callable<Integer> {
         }
     }
 
-    /** Nearest-rank percentile (the smallest value with at least p % of the values at or below it). */
-    static long percentile(long[] values, double p) {
-        if (values.length == 0) {
-            throw new IllegalArgumentException("no values");
-        }
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p / 100 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
-    }
-
     static String percent(double share) {
         return String.format(Locale.ROOT, "%.0f %%", 100 * share);
     }
@@ -419,8 +330,8 @@ final class ThroughputCommand implements Callable<Integer> {
         row(lines, "jobs", serial, on, m -> Integer.toString(m.jobs()));
         row(lines, "wall s (first submit to last result)", serial, on, m -> fixed(m.wallSeconds(), 1));
         row(lines, "jobs/min", serial, on, m -> fixed(m.jobsPerMinute(), 2));
-        row(lines, "latency submit->result p50 s", serial, on, m -> fixed(percentile(m.latencyMs(), 50) / 1e3, 1));
-        row(lines, "latency submit->result p95 s", serial, on, m -> fixed(percentile(m.latencyMs(), 95) / 1e3, 1));
+        row(lines, "latency submit->result p50 s", serial, on, m -> fixed(BenchWorker.percentile(m.latencyMs(), 50) / 1e3, 1));
+        row(lines, "latency submit->result p95 s", serial, on, m -> fixed(BenchWorker.percentile(m.latencyMs(), 95) / 1e3, 1));
         row(lines, "accelerator slot held s (% wall)", serial, on, m -> busy(m.acceleratorSlotSeconds(), m));
         row(lines, "  GPU sessions (simulated) s", serial, on, m -> busy(m.sessionSeconds(true), m));
         row(lines, "host CPU sessions s (T5, CLIP)", serial, on, m -> busy(m.sessionSeconds(false), m));

@@ -53,6 +53,8 @@ public final class ObjectStore implements AutoCloseable {
     private final S3Settings settings;
     private final RetryPolicy retry;
     private final MinioClient client;
+    /** The same connection pool, for PUTs of bytes in memory ({@link BytePuts}). */
+    private final BytePuts bytePuts;
     /** Signs presigned URLs for the public endpoint; never sends a request (the region is set). */
     private final MinioClient publicSigner;
 
@@ -71,14 +73,15 @@ public final class ObjectStore implements AutoCloseable {
     public ObjectStore(S3Settings settings, RetryPolicy retry, Duration ioTimeout) {
         this.settings = settings;
         this.retry = retry;
-        this.client = MinioClient.builder().endpoint(settings.endpoint()).region(settings.region())
-                .credentials(settings.accessKey(), settings.secretKey())
-                .httpClient(new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySockets())
-                        .protocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1)).build(), true)
-                .build();
         // The client's defaults wait minutes; a dead or frozen server should fail fast and be retried.
-        long ms = ioTimeout.toMillis();
-        client.setTimeout(ms, ms, ms);
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySockets())
+                .protocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1))
+                .connectTimeout(ioTimeout).writeTimeout(ioTimeout).readTimeout(ioTimeout).build();
+        this.client = MinioClient.builder().endpoint(settings.endpoint()).region(settings.region())
+                .credentials(settings.accessKey(), settings.secretKey()).httpClient(http, true).build();
+        this.bytePuts = new BytePuts(io.minio.MinioAsyncClient.builder().endpoint(settings.endpoint())
+                .region(settings.region()).credentials(settings.accessKey(), settings.secretKey())
+                .httpClient(http, false).build());
         this.publicSigner = settings.publicEndpoint() == null ? null
                 : MinioClient.builder().endpoint(settings.publicEndpoint()).region(settings.region())
                         .credentials(settings.accessKey(), settings.secretKey()).build();
@@ -162,9 +165,44 @@ public final class ObjectStore implements AutoCloseable {
             if (userMetadata != null && !userMetadata.isEmpty()) {
                 b.userMetadata(userMetadata);
             }
-            putObject(b.build());
+            PutObjectArgs args = b.build();
+            try {
+                bytePuts.put(args, data);
+            } catch (ErrorResponseException e) {
+                throw missingBucket(args, e);
+            }
             return null;
         });
+    }
+
+    /**
+     * PutObject of bytes already in memory through the client's byte-array path (protected API):
+     * {@code putObject(PutObjectArgs)} takes a stream, copies it on the common fork-join pool (one core's worth
+     * on a 2-core machine) and builds an HTTP client per request, which doubled a small PUT (14 bytes to the
+     * embedded S3Proxy: 4.3 against 2.2 ms p50). The headers are the stream path's: {@link PutObjectArgs#genHeaders} and the
+     * content type.
+     */
+    private static final class BytePuts extends io.minio.MinioAsyncClient {
+        BytePuts(io.minio.MinioAsyncClient client) {
+            super(client);
+        }
+
+        void put(PutObjectArgs args, byte[] data) throws Exception {
+            com.google.common.collect.Multimap<String, String> headers = newMultimap(args.extraHeaders());
+            headers.putAll(args.genHeaders());
+            if (!headers.containsKey("Content-Type")) {
+                headers.put("Content-Type", args.contentType());
+            }
+            try {
+                putObjectAsync(args.bucket(), args.region(), args.object(), data, data.length, headers,
+                        args.extraQueryParams()).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throwEncapsulatedException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StylizeException(ErrorCode.CANCELLED, "interrupted while writing " + args.object(), e);
+            }
+        }
     }
 
     /**
@@ -225,17 +263,21 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
-    /** A write into a bucket that does not exist is OBJECT_NOT_FOUND, naming both. */
     private void putObject(PutObjectArgs args) throws Exception {
         try {
             client.putObject(args);
         } catch (ErrorResponseException e) {
-            if (status(e) == 404) {
-                throw new StylizeException(ErrorCode.OBJECT_NOT_FOUND,
-                        "bucket '" + args.bucket() + "' does not exist (writing '" + args.object() + "')", e);
-            }
-            throw e;
+            throw missingBucket(args, e);
         }
+    }
+
+    /** A write into a bucket that does not exist is OBJECT_NOT_FOUND, naming both; other answers as they are. */
+    private static Exception missingBucket(PutObjectArgs args, ErrorResponseException e) {
+        if (status(e) == 404) {
+            return new StylizeException(ErrorCode.OBJECT_NOT_FOUND,
+                    "bucket '" + args.bucket() + "' does not exist (writing '" + args.object() + "')", e);
+        }
+        return e;
     }
 
     /** Removes the objects in one request (S3 DeleteObjects); missing ones are not an error. */

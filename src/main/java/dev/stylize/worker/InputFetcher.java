@@ -58,7 +58,11 @@ final class InputFetcher {
         this.cachedTokens = cachedTokens;
     }
 
-    Inputs fetch(JobRequest req, ResolvedParams params) {
+    /**
+     * @param beforeDecoding returns once the delivery's attempt marker is written: a decoder that takes the worker
+     *                       down (out of memory, a crash in native code) must find its delivery counted
+     */
+    Inputs fetch(JobRequest req, ResolvedParams params, Runnable beforeDecoding) {
         long maxPixels = config.maxInputPixels();
         boolean canvasReference = CanvasPlan.usesReferencePixels(params.mode());
         // All objects at once (one round trip, not one per object); failures are reported in field order.
@@ -99,6 +103,7 @@ final class InputFetcher {
             throw new StylizeException(e.code(), e.getMessage() + " (" + objects + ")", e);
         }
 
+        beforeDecoding.run();
         // Squashed references first: their bytes go before anything large is decoded; the canvas reference
         // (index 0) comes last among them.
         int n = refImages.size();

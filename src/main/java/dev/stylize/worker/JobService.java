@@ -171,30 +171,35 @@ public final class JobService {
         if (delivery.recordTimestamp() > 0) {
             spans.put("queued", Math.max(0, System.currentTimeMillis() - delivery.recordTimestamp()));
         }
-        JobState.Attempt attempt = null;
-        CompletableFuture<Void> marked = null;
+        String marker = JobState.newMarker();
+        JobState.Attempt attempt = state.unread(jobId, marker);
         boolean stateKnown = false;
         running.started(jobId, delivery);
         ScheduledFuture<?> deadlineTimer = scheduleDeadline(req.deadline(), delivery);
         metrics.started();
+        // The marker and the inputs go while the job state is read (one round trip for the three); the state
+        // decides whether the inputs are used, and every end of the delivery clears or releases the marker.
+        CompletableFuture<Void> marked = CompletableFuture.runAsync(() -> retry.run("attempt",
+                () -> state.mark(state.unread(jobId, marker))), io);
         try {
-            // Inputs are fetched while the job state is read; the state decides whether they are used.
-            CompletableFuture<Fetched> fetched = prefetch(req, layout, retry);
+            CompletableFuture<Fetched> fetched = prefetch(req, layout, retry, marked);
             // A success is final: answer every later delivery from it, or refuse a different request.
             // Until it is known whether there is one, no result may be published under the job's key.
             JobState.Snapshot snapshot = retry.callUntilStopped("state", () -> state.look(jobId));
             Optional<JobState.Success> success = retry.callUntilStopped("state", () -> state.success(snapshot));
+            attempt = state.attempt(snapshot, marker);
             stateKnown = true;
             spans.mark("state");
             if (success.isPresent()) {
                 if (!success.get().requestSha256().equals(fingerprint)) {
                     conflict(jobId, value);
+                    clearInBackground(attempt, marked);
                     return Delivery.Outcome.ANSWERED;
                 }
                 Optional<ResultEvent> again = retry.call("verify", () -> republish(success.get().result()));
                 if (again.isPresent()) {
                     LOG.infof("job=%s phase=SUCCEEDED answered from its recorded success", jobId);
-                    publish(again.get());
+                    publishTerminal(again.get(), attempt, marked);
                     return Delivery.Outcome.ANSWERED;
                 }
                 LOG.warnf("job=%s the recorded output of its success is gone or damaged; recomputing", jobId);
@@ -206,10 +211,6 @@ public final class JobService {
                 throw new StylizeException(ErrorCode.CANCELLED, "cancelled before start");
             }
             checkBuckets(req, layout);
-            attempt = state.attempt(snapshot, JobState.newMarker());
-            JobState.Attempt counted = attempt;
-            // Written while the inputs are fetched; the pipeline waits for it (see compute).
-            marked = CompletableFuture.runAsync(() -> retry.run("attempt", () -> state.mark(counted)), io);
             metrics.attempt(attempt.number());
             if (attempt.unfinished() > config.maxAttempts()) {
                 String msg = "job did not finish in " + config.maxAttempts()
@@ -230,21 +231,22 @@ public final class JobService {
             clearInBackground(attempt, marked);
             return Delivery.Outcome.ANSWERED;
         } catch (StylizeException e) {
-            int n = attempt == null ? 1 : attempt.number();
+            int n = attempt.number();
             if (e.code() == ErrorCode.CANCELLED) {
                 return stopped(req, value, delivery, attempt, marked, stateKnown, timings, retry);
             }
             if (!stateKnown) {
-                return deadLetterOnly(jobId, value, e.code(), e.getMessage());
+                return deadLetterOnly(jobId, value, e.code(), e.getMessage(), attempt, marked);
             }
             LOG.warnf("job=%s phase=FAILED code=%s attempt=%d message=%s", jobId, e.code(), n, e.getMessage());
             publishTerminal(failed(jobId, n, e.code(), e.getMessage(), timings), attempt, marked);
             return Delivery.Outcome.ANSWERED;
         } catch (RuntimeException e) {
-            int n = attempt == null ? 1 : attempt.number();
+            int n = attempt.number();
             if (!stateKnown) {
                 LOG.errorf(e, "job=%s failed reading its state", jobId);
-                return deadLetterOnly(jobId, value, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName());
+                return deadLetterOnly(jobId, value, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
+                        attempt, marked);
             }
             LOG.errorf(e, "job=%s phase=FAILED code=%s attempt=%d", jobId, ErrorCode.INTERNAL, n);
             publishTerminal(failed(jobId, n, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
@@ -263,12 +265,10 @@ public final class JobService {
     private Delivery.Outcome stopped(JobRequest req, byte[] value, Delivery delivery, JobState.Attempt attempt,
             CompletableFuture<Void> marked, boolean stateKnown, Map<Phase, Long> timings, TransientRetry retry) {
         String jobId = req.jobId();
-        int n = attempt == null ? 1 : attempt.number();
+        int n = attempt.number();
         StopReason reason = delivery.stopReason() == null ? StopReason.CANCELLED : delivery.stopReason();
         if (reason.givesUpTheJob()) {
-            if (attempt != null) {
-                releaseQuietly(attempt);
-            }
+            releaseQuietly(attempt);
             if (reason == StopReason.SHUTDOWN) {
                 LOG.warnf("job=%s phase=INTERRUPTED by shutdown attempt=%d; not committing, it will be redelivered",
                         jobId, n);
@@ -282,7 +282,7 @@ public final class JobService {
         ErrorCode code = reason == StopReason.DEADLINE ? ErrorCode.DEADLINE_EXPIRED : ErrorCode.CANCELLED;
         String msg = reason == StopReason.DEADLINE ? "deadline " + req.deadline() + " passed during the job" : "job cancelled";
         if (!stateKnown) {
-            return deadLetterOnly(jobId, value, code, msg);
+            return deadLetterOnly(jobId, value, code, msg, attempt, marked);
         }
         LOG.infof("job=%s phase=%s attempt=%d", jobId, code == ErrorCode.CANCELLED ? "CANCELLED" : "EXPIRED", n);
         publishTerminal(failed(jobId, n, code, msg, timings), attempt, marked);
@@ -351,9 +351,11 @@ public final class JobService {
 
     /**
      * The job's parameters and inputs, fetched in the background; their errors surface when joined (after
-     * the job state is known, so they may become a FAILED result). Only from buckets the job may read.
+     * the job state is known, so they may become a FAILED result). Only from buckets the job may read, and
+     * decoded only once the attempt marker is written.
      */
-    private CompletableFuture<Fetched> prefetch(JobRequest req, OutputLayout layout, TransientRetry retry) {
+    private CompletableFuture<Fetched> prefetch(JobRequest req, OutputLayout layout, TransientRetry retry,
+            CompletableFuture<Void> marked) {
         try {
             checkBuckets(req, layout);
         } catch (StylizeException e) {
@@ -362,7 +364,7 @@ public final class JobService {
         return CompletableFuture.supplyAsync(() -> {
             ResolvedParams params = ParamResolver.resolve(req.mode(), req.jobParams(),
                     pipeline.models().has(Component.DEV_TRANSFORMER), GaussianNoise.seedFromJobId(req.jobId()));
-            return new Fetched(params, retry.call("fetch", () -> inputs.fetch(req, params)));
+            return new Fetched(params, retry.call("fetch", () -> inputs.fetch(req, params, () -> join(marked))));
         }, io);
     }
 
@@ -398,9 +400,11 @@ public final class JobService {
 
     /**
      * The end of a job whose state could not be read: it may have succeeded before, and a result now
-     * could overwrite that success, so the reason goes to the dead-letter topic only.
+     * could overwrite that success, so the reason goes to the dead-letter topic only. The delivery's marker goes.
      */
-    private Delivery.Outcome deadLetterOnly(String jobId, byte[] value, ErrorCode code, String message) {
+    private Delivery.Outcome deadLetterOnly(String jobId, byte[] value, ErrorCode code, String message,
+            JobState.Attempt attempt, CompletableFuture<Void> marked) {
+        clearInBackground(attempt, marked);
         LOG.warnf("job=%s phase=REJECTED code=%s before its state could be read; dead letter only: %s", jobId, code,
                 message);
         events.deadLetter(jobId, value, code, message + " (the job's state could not be read)");
@@ -503,9 +507,6 @@ public final class JobService {
      * counts once more only if the same request is submitted again.
      */
     private void clearInBackground(JobState.Attempt attempt, CompletableFuture<Void> marked) {
-        if (attempt == null) {
-            return;
-        }
         marked.handle((ok, failed) -> null).thenRunAsync(() -> {
             try {
                 state.clear(attempt);

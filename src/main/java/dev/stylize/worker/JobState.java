@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,20 +27,23 @@ import java.util.stream.Collectors;
  *       produced it. Written before that result is published and never removed by the worker, it makes
  *       results monotonic: a later delivery of the job is answered from it, a different request under the
  *       same id is a conflict.</li>
- *   <li>{@code attempts/<marker>}: one object per delivery, written before the pipeline runs, so a worker
+ *   <li>{@code attempts/<marker>}: one object per delivery, written before inputs are decoded, so a worker
  *       that dies mid-job (OOM, native crash, SIGKILL) still leaves its count; {@code released/<marker>}
  *       when a delivery gave the job up without crashing (shutdown, rebalance). Counting objects instead
  *       of rewriting one counter means concurrent deliveries can never lose an increment. Markers are
- *       removed once a terminal result is out.</li>
+ *       removed once the delivery is answered (a terminal result, or a dead letter).</li>
  * </ul>
  *
- * <p>A delivery reads all of it with one LIST ({@link #look}), then writes its marker.
+ * <p>A delivery writes its marker while it reads all of it with one LIST ({@link #look}): the marker's name
+ * does not depend on the state, and the count leaves the delivery's own marker out whether the LIST saw it or not.
  */
 final class JobState {
     private static final String SUCCEEDED = "succeeded.json";
     private static final String ATTEMPTS = "attempts/";
     private static final String RELEASED = "released/";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What {@link #newMarker} makes: 13 digits of epoch milliseconds, '-', 12 hex digits. */
+    private static final Pattern MARKER = Pattern.compile("\\d{13}-[0-9a-f]{12}");
 
     /** A success and the fingerprint of the request it answered. */
     record Success(String requestSha256, ResultEvent result) {}
@@ -86,8 +90,8 @@ final class JobState {
         Set<String> attempts = names(keys, base + ATTEMPTS);
         Set<String> released = names(keys, base + RELEASED);
         released.retainAll(attempts);
-        List<String> markerKeys = keys.stream()
-                .filter(k -> k.startsWith(base + ATTEMPTS) || k.startsWith(base + RELEASED)).toList();
+        List<String> markerKeys = keys.stream().filter(k -> isMarker(k, base + ATTEMPTS) || isMarker(k, base + RELEASED))
+                .toList();
         return new Snapshot(jobId, keys.contains(base + SUCCEEDED), attempts, released, markerKeys);
     }
 
@@ -117,11 +121,25 @@ final class JobState {
         return String.format(Locale.ROOT, "%013d-%s", System.currentTimeMillis(), randomHex());
     }
 
-    /** This delivery's attempt, counted from the markers {@code snapshot} saw (no request: see {@link #mark}). */
+    /**
+     * This delivery's attempt before its state is read: the first, its own marker the only one to clear. Enough to
+     * {@link #mark} it, {@link #release} it or {@link #clear} its marker when the state never becomes known.
+     */
+    Attempt unread(String jobId, String marker) {
+        return new Attempt(jobId, marker, 1, 1, List.of(key(jobId, ATTEMPTS + marker)));
+    }
+
+    /**
+     * This delivery's attempt, counted from the markers {@code snapshot} saw besides its own (no request: see
+     * {@link #mark}); the snapshot may or may not include its own, written while the state was read.
+     */
     Attempt attempt(Snapshot snapshot, String marker) {
-        int number = snapshot.attempts().size() + 1;
+        String own = key(snapshot.jobId(), ATTEMPTS + marker);
+        int earlier = snapshot.attempts().size() - (snapshot.attempts().contains(marker) ? 1 : 0);
+        int number = earlier + 1;
         List<String> keys = new java.util.ArrayList<>(snapshot.markerKeys());
-        keys.add(key(snapshot.jobId(), ATTEMPTS + marker));
+        keys.remove(own);
+        keys.add(own);
         return new Attempt(snapshot.jobId(), marker, number, number - snapshot.released().size(), List.copyOf(keys));
     }
 
@@ -155,9 +173,18 @@ final class JobState {
         return (prefix.isEmpty() ? "" : prefix + "/") + jobId + "/" + name;
     }
 
+    /**
+     * The marker names under {@code under}. Only names {@link #newMarker} makes count: a server that stores objects
+     * as files may list a write still in progress under a name of its own (S3Proxy's filesystem store shows
+     * {@code <marker>-<uuid>} while it writes {@code <marker>}), and a delivery's LIST runs while its marker is written.
+     */
     private static Set<String> names(List<String> keys, String under) {
-        return keys.stream().filter(k -> k.startsWith(under)).map(k -> k.substring(under.length()))
+        return keys.stream().filter(k -> isMarker(k, under)).map(k -> k.substring(under.length()))
                 .collect(Collectors.toSet());
+    }
+
+    private static boolean isMarker(String key, String under) {
+        return key.startsWith(under) && MARKER.matcher(key).region(under.length(), key.length()).matches();
     }
 
     private static String randomHex() {

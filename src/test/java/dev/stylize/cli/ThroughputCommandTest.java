@@ -15,20 +15,20 @@ class ThroughputCommandTest {
     @Test
     void nearestRankPercentiles() {
         long[] v = {50, 10, 40, 20, 30};
-        assertEquals(30, ThroughputCommand.percentile(v, 50));
-        assertEquals(50, ThroughputCommand.percentile(v, 95));
-        assertEquals(10, ThroughputCommand.percentile(v, 0));
-        assertEquals(10, ThroughputCommand.percentile(v, 20));
-        assertEquals(20, ThroughputCommand.percentile(v, 21));
-        assertEquals(7, ThroughputCommand.percentile(new long[] {7}, 95));
+        assertEquals(30, BenchWorker.percentile(v, 50));
+        assertEquals(50, BenchWorker.percentile(v, 95));
+        assertEquals(10, BenchWorker.percentile(v, 0));
+        assertEquals(10, BenchWorker.percentile(v, 20));
+        assertEquals(20, BenchWorker.percentile(v, 21));
+        assertEquals(7, BenchWorker.percentile(new long[] {7}, 95));
         long[] twelve = new long[12];
         for (int i = 0; i < 12; i++) {
             twelve[i] = 12 - i;
         }
-        assertEquals(6, ThroughputCommand.percentile(twelve, 50));
-        assertEquals(12, ThroughputCommand.percentile(twelve, 95));
+        assertEquals(6, BenchWorker.percentile(twelve, 50));
+        assertEquals(12, BenchWorker.percentile(twelve, 95));
         assertEquals(12, twelve[0], "the input is not reordered");
-        assertThrows(IllegalArgumentException.class, () -> ThroughputCommand.percentile(new long[0], 50));
+        assertThrows(IllegalArgumentException.class, () -> BenchWorker.percentile(new long[0], 50));
     }
 
     @Test

@@ -42,7 +42,7 @@ class DevStackTest {
         System.setProperty(S3Server.JAR_PROPERTY, dir.resolve("absent.jar").toString());
         try {
             for (String[] args : List.of(new String[] {"stack"}, new String[] {"demo"},
-                    new String[] {"bench", "throughput"})) {
+                    new String[] {"bench", "throughput"}, new String[] {"bench", "overhead"})) {
                 CommandLine cl = Main.commandLine();
                 StringWriter err = new StringWriter();
                 cl.setErr(new PrintWriter(err, true));

@@ -75,6 +75,19 @@ class ObjectStoreTest {
         assertEquals(ErrorCode.OBJECT_NOT_FOUND, b.code());
         assertTrue(b.getMessage().contains("no-such-bucket-x"), b.getMessage());
         assertEquals(Optional.empty(), store.stat("no-such-bucket-x", "k"));
+        StylizeException w = assertThrows(StylizeException.class,
+                () -> store.put("no-such-bucket-x", "k", new byte[1], null, Map.of()));
+        assertEquals(ErrorCode.OBJECT_NOT_FOUND, w.code());
+        assertTrue(w.getMessage().contains("no-such-bucket-x"), w.getMessage());
+    }
+
+    @Test
+    void anObjectWithoutAContentTypeIsStoredAsOctets() {
+        String key = key();
+        store.put(BUCKET, key, new byte[] {1, 2, 3}, null, null);
+        ObjectInfo info = store.stat(BUCKET, key).orElseThrow();
+        assertEquals("application/octet-stream", info.contentType());
+        assertEquals(Map.of(), info.userMetadata());
     }
 
     @Test

@@ -239,6 +239,26 @@ class JobServiceTest {
     }
 
     @Test
+    void everyDeliveryClearsItsAttemptMarkerWrittenWhileTheStateWasRead() throws Exception {
+        JobService jobs = service();
+        String id = jobId("markers");
+        deliver(jobs, id, request(id)); // ran
+        deliver(jobs, id, request(id)); // answered from its success
+        deliver(jobs, id, request(id, "\"steps\":2,\"seed\":6", "")); // a conflict
+        assertEquals(2, events.results.size());
+        assertEquals(1, events.deadLetters.size());
+        // Cleared in the background once each delivery's marker is written.
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JobState.Snapshot s = state().look(id);
+        while (!s.markerKeys().isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(50);
+            s = state().look(id);
+        }
+        assertEquals(List.of(), s.markerKeys());
+        assertTrue(s.succeeded());
+    }
+
+    @Test
     void aSuccessWhoseOutputIsGoneIsComputedAgain() {
         JobService jobs = service();
         String id = jobId("recompute");

@@ -116,11 +116,42 @@ class JobStateTest {
         assertTrue(!state.reserves("stylize", "jobs-test/x/output.png"));
     }
 
-    /** What a delivery does: one look, then its marker. */
+    @Test
+    void aDeliveryCountsItsOwnMarkerOnceWhetherItsLookSawItOrNot() {
+        String id = jobId();
+        begin(id); // an earlier delivery that died
+        String own = JobState.newMarker();
+        JobState.Snapshot before = state.look(id);
+        state.mark(state.unread(id, own));
+        JobState.Snapshot after = state.look(id);
+        for (JobState.Snapshot s : List.of(before, after)) {
+            JobState.Attempt a = state.attempt(s, own);
+            assertEquals(2, a.number());
+            assertEquals(2, a.unfinished());
+            assertEquals(2, a.markerKeys().size(), a.markerKeys().toString());
+            assertEquals(2, a.markerKeys().stream().distinct().count());
+        }
+    }
+
+    @Test
+    void onlyMarkerNamesCountNotAWriteInProgressListedByAFileBackedServer() {
+        String id = jobId();
+        String own = JobState.newMarker();
+        // S3Proxy's filesystem store lists <key>-<uuid> while it writes <key>.
+        store.put(WorkerConfig.DEFAULT_STATE_BUCKET, "jobs-test/" + id + "/attempts/" + own + "-" + UUID.randomUUID(),
+                new byte[0], null, Map.of());
+        JobState.Snapshot s = state.look(id);
+        assertEquals(List.of(), s.markerKeys());
+        JobState.Attempt a = state.attempt(s, own);
+        assertEquals(1, a.number());
+        assertEquals(1, a.unfinished());
+    }
+
+    /** What a delivery does: its marker, then one look (in the worker both go at once). */
     static JobState.Attempt begin(String id) {
-        JobState.Attempt a = state.attempt(state.look(id), JobState.newMarker());
-        state.mark(a);
-        return a;
+        String marker = JobState.newMarker();
+        state.mark(state.unread(id, marker));
+        return state.attempt(state.look(id), marker);
     }
 
     static JobRequest parse(String json) {
