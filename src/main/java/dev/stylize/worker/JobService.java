@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -82,7 +82,7 @@ public final class JobService {
     private final Tracer tracer;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("stylize-deadlines"));
     /** Object-store calls a job makes side by side (its inputs, its output and record) or after it (cleanup). */
-    private final ExecutorService io = Executors.newCachedThreadPool(daemon("stylize-io"));
+    private final Executor io = new LogContextExecutor(Executors.newCachedThreadPool(daemon("stylize-io")));
 
     public JobService(StylizePipeline pipeline, ObjectStore store, BucketPolicy buckets, JobEvents events,
             RunningJobs running, WorkerMetrics metrics, WorkerConfig config, ShutdownState shutdown, Clock clock,
