@@ -1,5 +1,6 @@
 package dev.stylize.cli;
 
+import dev.stylize.client.KafkaClients;
 import dev.stylize.embedded.EmbeddedStack;
 import dev.stylize.job.JobJson;
 import dev.stylize.job.JobStatus;
@@ -19,13 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * What the stack benchmarks ({@code bench throughput}, {@code bench overhead}) share: one worker process
@@ -68,7 +66,9 @@ final class BenchWorker implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = null;
         KafkaConsumer<String, byte[]> consumer = null;
         try {
-            producer = producer(stack.bootstrapServers());
+            // A client submitting one job sends it at once: no batching delay (the client's default is 5 ms).
+            producer = KafkaClients.producer(Map.of("bootstrap.servers", stack.bootstrapServers(), "linger.ms", "0"),
+                    "stylize-bench");
             consumer = DemoCommand.consumer(stack.bootstrapServers());
             process.awaitReady(Duration.ofMinutes(3));
             BenchWorker w = new BenchWorker(process, producer, consumer, TopicDefinitions.load());
@@ -84,15 +84,6 @@ final class BenchWorker implements AutoCloseable {
             process.close();
             throw e;
         }
-    }
-
-    /** A client submitting one job sends it at once: no batching delay (the client's default is 5 ms). */
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("acks", "all");
-        p.put("linger.ms", "0");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Sends a request without waiting for the broker; returns when it was handed to the producer (nanoTime). */

@@ -44,7 +44,7 @@ public final class KafkaClients {
     }
 
     /** A producer over a service's {@code kafka.*} configuration (see {@link #consumer(Map, String)}). */
-    public static KafkaProducer<String, byte[]> producer(Map<String, Object> settings, String clientId) {
+    public static KafkaProducer<String, byte[]> producer(Map<String, ?> settings, String clientId) {
         Map<String, Object> p = new HashMap<>(settings);
         p.put("acks", "all");
         p.put("client.id", clientId);
