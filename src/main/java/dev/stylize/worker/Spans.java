@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * Where one delivery's wall time went, step by step (state read, fetch, prepare, slot, generate, encode,
  * upload, publish): the job's summary log line and, with tracing on, one span per step below the job's span
  * (the context current when this was made), so a trace shows the worker's phases next to the Kafka hops.
- * Steps are recorded when they end, with the start they had; the spans never overlap and leave no gap.
+ * Steps are recorded when they end, with the start they had; the spans never overlap and leave no gap, and
+ * their whole milliseconds add up to the time since this was made (each step is the difference of the
+ * milliseconds elapsed at its two ends, so no step loses its fraction of a millisecond).
  */
 final class Spans {
     private final Map<String, Long> ms = new LinkedHashMap<>();
@@ -19,7 +21,8 @@ final class Spans {
     private final Context parent = Context.current();
     /** Epoch nanoseconds of the System.nanoTime() origin: span timestamps from the monotonic clock. */
     private final long epochOffsetNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
-    private long last = System.nanoTime();
+    private final long origin = System.nanoTime();
+    private long last = origin;
 
     Spans(Tracer tracer) {
         this.tracer = tracer;
@@ -28,7 +31,7 @@ final class Spans {
     /** Closes the step since the previous mark (or the start) under {@code name}. */
     void mark(String name) {
         long now = System.nanoTime();
-        ms.merge(name, (now - last) / 1_000_000, Long::sum);
+        ms.merge(name, (now - origin) / 1_000_000 - (last - origin) / 1_000_000, Long::sum);
         span(name, epochOffsetNanos + last, epochOffsetNanos + now);
         last = now;
     }
