@@ -43,7 +43,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -388,14 +387,7 @@ final class OverheadCommand implements Callable<Integer> {
                     value)).get()));
             consumer.seekToEnd(List.of(tp)); // past the records just produced
             consumer.position(tp);
-            Timed delivery = timed("Kafka produce -> consumed (poll loop here)", () -> {
-                producer.send(new ProducerRecord<>(topic, "k", value));
-                while (true) {
-                    for (ConsumerRecord<String, byte[]> ignored : consumer.poll(Duration.ofMillis(10))) {
-                        return;
-                    }
-                }
-            });
+            Timed delivery = roundTrip("Kafka produce -> consumed (poll loop here)", producer, topic, value, consumer);
             t.add(delivery);
             return viaAnotherJvm(stack, topic, echoed, producer, cp, value, dataDir.resolve("kafka-echo.log"), t);
         }
@@ -423,17 +415,22 @@ final class OverheadCommand implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(topic, "k", value));
             }
             consumer.poll(Duration.ofMillis(500)); // pings still on their way back
-            Timed timed = timed("Kafka via another JVM: produce -> copied there -> consumed here", () -> {
-                producer.send(new ProducerRecord<>(topic, "k", value));
-                while (true) {
-                    for (ConsumerRecord<String, byte[]> ignored : consumer.poll(Duration.ofMillis(10))) {
-                        return;
-                    }
-                }
-            });
+            Timed timed = roundTrip("Kafka via another JVM: produce -> copied there -> consumed here", producer, topic,
+                    value, consumer);
             t.add(timed);
             return timed;
         }
+    }
+
+    /** One record produced to {@code topic}, timed until {@code consumer} (on that topic or its echo) gets one. */
+    private Timed roundTrip(String label, KafkaProducer<String, byte[]> producer, String topic, byte[] value,
+            KafkaConsumer<String, byte[]> consumer) {
+        return timed(label, () -> {
+            producer.send(new ProducerRecord<>(topic, "k", value));
+            while (consumer.poll(Duration.ofMillis(10)).isEmpty()) {
+                // until the record arrives
+            }
+        });
     }
 
     @FunctionalInterface
