@@ -173,9 +173,14 @@ final class OverheadCommand implements Callable<Integer> {
 
             System.out.println();
             System.out.println("round trips from this process (" + samples + " each after as many unmeasured; ms p50 / p95):");
-            roundTrips(stack, store, run, reference, target, dataDir).forEach(System.out::println);
+            RoundTrips floor = roundTrips(stack, store, run, reference, target, dataDir);
+            floor.lines().forEach(System.out::println);
             System.out.println();
             report(measured, spans).forEach(System.out::println);
+            long beyond = BenchWorker.percentile(measured.stream().mapToLong(j -> j.latencyMs() - j.modelMs()).toArray(),
+                    50);
+            System.out.printf(Locale.ROOT, "beyond the model phases, above the floor (p50 - floor)          %5.1f%n",
+                    beyond - floor.floorMs());
             System.out.printf(Locale.ROOT, "load average at the end %s%n", BenchWorker.loadAverage());
             return 0;
         } finally {
@@ -280,7 +285,10 @@ final class OverheadCommand implements Callable<Integer> {
      * S3 calls of the worker's kinds on tiny objects and Kafka produce/consume, timed from here; then the two groups
      * of S3 requests a job sends at once, and the floor of a job's path that these make.
      */
-    private List<String> roundTrips(EmbeddedStack stack, ObjectStore store, String run, String reference,
+    /** The round-trip table's lines, and the floor they make (ms). */
+    record RoundTrips(List<String> lines, double floorMs) {}
+
+    private RoundTrips roundTrips(EmbeddedStack stack, ObjectStore store, String run, String reference,
             String target, Path dataDir) throws Exception {
         List<Timed> t = new ArrayList<>();
         String dir = PREFIX + "/" + run + "/probe/";
@@ -322,9 +330,10 @@ final class OverheadCommand implements Callable<Integer> {
         t.add(second);
         Timed deliveries = kafkaRoundTrips(stack, run, t, dataDir);
         List<String> lines = new ArrayList<>(t.stream().map(Timed::toString).toList());
+        double floor = deliveries.p50Ms() + first.p50Ms() + second.p50Ms();
         lines.add(String.format(Locale.ROOT, "  %-58s %7.1f", "floor: 2 Kafka deliveries via another JVM + the 2 S3"
-                + " groups (p50s)", deliveries.p50Ms() + first.p50Ms() + second.p50Ms()));
-        return lines;
+                + " groups (p50s)", floor));
+        return new RoundTrips(lines, floor);
     }
 
     private static void send(HttpClient http, HttpRequest request) throws Exception {
