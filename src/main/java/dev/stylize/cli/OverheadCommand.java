@@ -177,10 +177,8 @@ final class OverheadCommand implements Callable<Integer> {
             floor.lines().forEach(System.out::println);
             System.out.println();
             report(measured, spans).forEach(System.out::println);
-            long beyond = BenchWorker.percentile(measured.stream().mapToLong(j -> j.latencyMs() - j.modelMs()).toArray(),
-                    50);
-            System.out.printf(Locale.ROOT, "beyond the model phases, above the floor (p50 - floor)          %5.1f%n",
-                    beyond - floor.floorMs());
+            System.out.printf(Locale.ROOT, "%-58s %7.1f%n", "beyond the model phases, above the floor (p50 - floor)",
+                    BenchWorker.percentile(beyondModel(measured), 50) - floor.floorMs());
             System.out.printf(Locale.ROOT, "load average at the end %s%n", BenchWorker.loadAverage());
             return 0;
         } finally {
@@ -249,7 +247,7 @@ final class OverheadCommand implements Callable<Integer> {
         row(lines, "submit -> result", measured.stream().mapToLong(Job::latencyMs).toArray());
         row(lines, "model phases (" + String.join("+", MODEL_PHASES.stream().map(Phase::name).toList()) + ")",
                 measured.stream().mapToLong(Job::modelMs).toArray());
-        row(lines, "beyond the model phases", measured.stream().mapToLong(j -> j.latencyMs() - j.modelMs()).toArray());
+        row(lines, "beyond the model phases", beyondModel(measured));
         List<Map<String, Long>> found = measured.stream().map(j -> spans.get(j.id())).filter(s -> s != null).toList();
         if (found.size() < measured.size()) {
             lines.add("worker spans: " + found.size() + " of " + measured.size()
@@ -276,18 +274,23 @@ final class OverheadCommand implements Callable<Integer> {
         return lines;
     }
 
+    /** Per job, submit→result − model phases (ms). */
+    private static long[] beyondModel(List<Job> measured) {
+        return measured.stream().mapToLong(j -> j.latencyMs() - j.modelMs()).toArray();
+    }
+
     private static void row(List<String> lines, String label, long[] values) {
         lines.add(String.format(Locale.ROOT, "%-58s %7d %7d", label, BenchWorker.percentile(values, 50),
                 BenchWorker.percentile(values, 95)));
     }
 
+    /** The round-trip table's lines, and the floor they make (ms). */
+    record RoundTrips(List<String> lines, double floorMs) {}
+
     /**
      * S3 calls of the worker's kinds on tiny objects and Kafka produce/consume, timed from here; then the two groups
      * of S3 requests a job sends at once, and the floor of a job's path that these make.
      */
-    /** The round-trip table's lines, and the floor they make (ms). */
-    record RoundTrips(List<String> lines, double floorMs) {}
-
     private RoundTrips roundTrips(EmbeddedStack stack, ObjectStore store, String run, String reference,
             String target, Path dataDir) throws Exception {
         List<Timed> t = new ArrayList<>();
