@@ -86,7 +86,9 @@ class FaultToleranceIT extends WorkerItBase {
         ScaleSetup setup = ScaleSetup.create(Duration.ofSeconds(2));
         String id = jobId("scale-release");
         try (WorkerProcess a = worker("scale-release-a", slowModels, List.of(), setup.env())) {
-            setup.submit(id, 1, 30);
+            // 60 slow steps (≈ 15 s): the job must outlast B's start-up and the 2 s drain after the revocation; with
+            // 30 (≈ 8 s) a slow start of B once let A finish inside the drain, and B had nothing to take over.
+            setup.submit(id, 1, 60);
             kafka.awaitProgress(id, p -> p.phase().name().equals("DENOISING") && p.step() >= 1, RESULT_TIMEOUT);
             try (WorkerProcess b = worker("scale-release-b", slowModels, List.of(), setup.env())) {
                 awaitLog(b, "job=" + id + " phase=FETCHING");
