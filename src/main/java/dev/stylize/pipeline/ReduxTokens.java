@@ -26,10 +26,14 @@ public final class ReduxTokens {
      * Multiplies every value by s (ComfyUI {@code multiply} strength, AdvancedRefluxControl
      * {@code weight²}; on a whole [T5 | Redux] sequence, diffusers {@code prompt_embeds_scale}).
      *
-     * @return new array of the same shape
+     * @return a new array of the same shape, or {@code tokens} itself when s is 1 (x·1 = x exactly; no
+     *         caller writes into these arrays, and a conditioning sequence is tens of MB)
      */
     public static float[] scale(float[] tokens, float s) {
         Shapes.require(tokens != null, "tokens must not be null");
+        if (s == 1f) {
+            return tokens;
+        }
         float[] scaled = new float[tokens.length];
         for (int k = 0; k < tokens.length; k++) {
             scaled[k] = tokens[k] * s;
@@ -158,10 +162,13 @@ public final class ReduxTokens {
      * Appends the sequences one after the other (ComfyUI chained {@code StyleModelApply}).
      *
      * @param perReference (count_k, width) each, same width
-     * @return new (Σ count_k, width)
+     * @return new (Σ count_k, width); the one sequence itself when there is one
      */
     public static float[] concat(List<float[]> perReference) {
         Shapes.require(perReference != null, "perReference must not be null");
+        if (perReference.size() == 1 && perReference.get(0) != null) {
+            return perReference.get(0);
+        }
         int total = 0;
         for (float[] sequence : perReference) {
             Shapes.require(sequence != null, "perReference must not contain null");
@@ -182,7 +189,7 @@ public final class ReduxTokens {
      * {@code Σ_k S_k}, {@code referenceBlend sum_conditioning}).
      *
      * @param perReference at least one (count, width) array, all the same length
-     * @return new (count, width)
+     * @return new (count, width); the one array itself when there is one
      */
     public static float[] sum(List<float[]> perReference, int width) {
         Shapes.positive(width, "width");
@@ -190,6 +197,9 @@ public final class ReduxTokens {
         float[] first = perReference.get(0);
         Shapes.require(first != null && first.length % width == 0,
                 "perReference[0] must hold whole rows of width " + width);
+        if (perReference.size() == 1) {
+            return first;
+        }
         float[] out = first.clone();
         for (int r = 1; r < perReference.size(); r++) {
             float[] sequence = perReference.get(r);
@@ -208,9 +218,27 @@ public final class ReduxTokens {
      * @return new (L_txt + count, width)
      */
     public static float[] appendToText(float[] text, float[] redux) {
+        return appendToText(text, redux, 1f);
+    }
+
+    /**
+     * {@code appendToText(text, scale(redux, s))} in one new array, the Redux rows multiplied as they are
+     * copied: the same floats without a second copy of the tokens.
+     *
+     * @return new (L_txt + count, width)
+     */
+    public static float[] appendToText(float[] text, float[] redux, float s) {
         Shapes.require(text != null, "text must not be null");
         Shapes.require(redux != null, "redux must not be null");
-        return concat(List.of(text, redux));
+        float[] out = Arrays.copyOf(text, text.length + redux.length);
+        if (s == 1f) {
+            System.arraycopy(redux, 0, out, text.length, redux.length);
+        } else {
+            for (int k = 0; k < redux.length; k++) {
+                out[text.length + k] = redux[k] * s;
+            }
+        }
+        return out;
     }
 
     /** n = floor(27/k), for k in 1..27. */

@@ -30,12 +30,12 @@ final class ReferenceConditioning {
         float s = (float) p.reduxStrength();
         return switch (p.referenceBlend()) {
             case CONCAT -> new Result(
-                    ReduxTokens.appendToText(text.sequence(), ReduxTokens.scale(ReduxTokens.concat(redux), s)),
+                    ReduxTokens.appendToText(text.sequence(), ReduxTokens.concat(redux), s),
                     text.pooled());
             case SUM -> {
                 requireSameTokenCount(redux, "sum");
-                yield new Result(ReduxTokens.appendToText(text.sequence(),
-                        ReduxTokens.scale(ReduxTokens.sum(redux, constants.textWidth()), s)), text.pooled());
+                float[] summed = ReduxTokens.sum(redux, constants.textWidth());
+                yield new Result(ReduxTokens.appendToText(text.sequence(), summed, s), text.pooled());
             }
             case SUM_CONDITIONING -> {
                 requireSameTokenCount(redux, "sum_conditioning");
@@ -43,7 +43,7 @@ final class ReferenceConditioning {
                 List<float[]> pooled = new ArrayList<>();
                 for (int i = 0; i < redux.size(); i++) {
                     Reference ref = references.get(i);
-                    float[] own = ReduxTokens.appendToText(text.sequence(), ReduxTokens.scale(redux.get(i), s));
+                    float[] own = ReduxTokens.appendToText(text.sequence(), redux.get(i), s);
                     sequences.add(ReduxTokens.scale(own, (float) ref.promptEmbedsScale()));
                     pooled.add(ReduxTokens.scale(text.pooled(), (float) ref.pooledPromptEmbedsScale()));
                 }

@@ -2,6 +2,8 @@ package dev.stylize.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
@@ -167,6 +169,32 @@ class ReduxTokensTest {
         assertEquals(1241 * width, sequence.length);
         assertEquals(0f, sequence[511 * width + 2]);
         assertEquals(1f, sequence[512 * width]);
+    }
+
+    /** The fused form gives the same floats as scaling, then appending (bit for bit: one product each). */
+    @Test
+    void appendScaledEqualsScaleThenAppend() {
+        float[] text = {0.1f, -2.5f, 3.3f, 7f};
+        float[] redux = {0.3f, 1.7f, -0.9f, 1e-7f, 123.456f, -0f};
+        for (float s : new float[] {1f, 0.35f, 1.1f, 0f}) {
+            float[] fused = ReduxTokens.appendToText(text, redux, s);
+            float[] composed = ReduxTokens.appendToText(text, ReduxTokens.scale(redux.clone(), s));
+            assertEquals(Arrays.toString(composed), Arrays.toString(fused), "s=" + s);
+            for (int k = 0; k < fused.length; k++) {
+                assertEquals(Float.floatToRawIntBits(composed[k]), Float.floatToRawIntBits(fused[k]), "s=" + s + " k=" + k);
+            }
+        }
+        assertArrayEquals(new float[] {0.3f, 1.7f, -0.9f, 1e-7f, 123.456f, -0f}, redux, "input is not modified");
+    }
+
+    /** A conditioning sequence is tens of MB: a factor of 1, one reference, one summand copy nothing. */
+    @Test
+    void identityStepsReturnTheirInput() {
+        float[] a = {1, 2, 3, 4};
+        assertSame(a, ReduxTokens.scale(a, 1f));
+        assertSame(a, ReduxTokens.concat(List.of(a)));
+        assertSame(a, ReduxTokens.sum(List.of(a), 2));
+        assertNotSame(a, ReduxTokens.scale(a, 2f));
     }
 
     @Test
