@@ -81,6 +81,11 @@ final class OverheadCommand implements Callable<Integer> {
             + " a few hundred jobs (default: ${DEFAULT-VALUE})."})
     int warmup;
 
+    @Option(names = "--warmup-sequential", defaultValue = "400", description = {"Unmeasured jobs run one after the"
+            + " other like the measured ones, after the --warmup ones: the path of a lone job (idle consumer, one job at"
+            + " a time) keeps compiling for a few hundred more (default: ${DEFAULT-VALUE})."})
+    int sequentialWarmup;
+
     @Option(names = "--size", defaultValue = "64", description = "Side of the square reference and target (default: ${DEFAULT-VALUE}).")
     int size;
 
@@ -115,9 +120,9 @@ final class OverheadCommand implements Callable<Integer> {
         String run = Long.toHexString(new SplittableRandom().nextLong() >>> 40);
         int partitions = TopicDefinitions.load().byRole(TopicDefinitions.REQUESTS).partitions();
         System.out.printf(Locale.ROOT, "jobs: %d measured one after the other, after %d warm-up (one per partition of the"
-                + " requests topic, then %d more); composite %dx%d reference + %dx%d target, %d steps, PNG; worker env %s;"
-                + " load average %s%n", jobs, partitions + warmup, warmup, size, size, size, size, steps, workerEnv,
-                BenchWorker.loadAverage());
+                + " requests topic, then %d more at once, then %d one after the other); composite %dx%d reference + %dx%d"
+                + " target, %d steps, PNG; worker env %s; load average %s%n", jobs, partitions + warmup + sequentialWarmup,
+                warmup, sequentialWarmup, size, size, size, size, steps, workerEnv, BenchWorker.loadAverage());
         Path dataDir = data != null ? data : Files.createTempDirectory("stylize-overhead");
         try (EmbeddedStack stack = EmbeddedStack.start(dataDir.resolve("stack"));
                 ObjectStore store = new ObjectStore(stack.s3Settings())) {
@@ -151,9 +156,10 @@ final class OverheadCommand implements Callable<Integer> {
                 if (worker.collect(warm.subList(1, warm.size()), timeout.multipliedBy(warm.size())) == null) {
                     return 1;
                 }
-                for (int i = 0; i < jobs; i++) {
+                for (int i = 0; i < sequentialWarmup + jobs; i++) {
                     Thread.sleep(pauseMs);
-                    String id = "oh-" + run + "-" + i;
+                    boolean warmOnly = i < sequentialWarmup;
+                    String id = warmOnly ? "oh-" + run + "-warm-seq-" + i : "oh-" + run + "-" + (i - sequentialWarmup);
                     long submitted = worker.submit(id, request(id, reference, target, run));
                     Map<String, BenchWorker.Received> got = worker.collect(List.of(id), timeout);
                     if (got == null) {
@@ -165,7 +171,9 @@ final class OverheadCommand implements Callable<Integer> {
                                 + r.result().attempt() + "; worker log " + log);
                         return 1;
                     }
-                    measured.add(new Job(id, (r.atNanos() - submitted) / 1_000_000, modelMs(r.result())));
+                    if (!warmOnly) {
+                        measured.add(new Job(id, (r.atNanos() - submitted) / 1_000_000, modelMs(r.result())));
+                    }
                 }
                 worker.stop(Duration.ofSeconds(60)); // its log is complete once it has exited
             }
