@@ -92,7 +92,7 @@ final class OverheadCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "4", description = "Fill steps per job (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--round-trips", defaultValue = "50",
+    @Option(names = "--round-trips", defaultValue = "200",
             description = "Samples per S3 and Kafka operation timed from this process, after as many unmeasured"
                     + " (default: ${DEFAULT-VALUE}).")
     int samples;
