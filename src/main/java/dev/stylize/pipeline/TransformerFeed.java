@@ -11,7 +11,8 @@ import java.util.Map;
  * The Fill or dev transformer as the Euler loop sees it: the velocity v(x, σ). The inputs that do not
  * change between steps (text, pooled, ids, guidance, the Fill conditioning columns of hidden_states)
  * are written once; each call rewrites only the x columns of hidden_states and the timestep
- * (docs/pipeline.md#fill-transformer-input, #position-ids, #timestep-and-guidance).
+ * (docs/pipeline.md#fill-transformer-input, #position-ids, #timestep-and-guidance). The tensors are the session's
+ * reusable ones ({@link ModelSession#reusableInput}): every element is written before the first call.
  */
 final class TransformerFeed implements AutoCloseable {
     private final ModelSession transformer;
@@ -30,21 +31,17 @@ final class TransformerFeed implements AutoCloseable {
         width = fill == null ? xWidth : xWidth + fill.length / tokens;
         try {
             hidden = add(TransformerRoles.HIDDEN_STATES,
-                    transformer.input(TransformerRoles.HIDDEN_STATES, 1, tokens, width));
+                    transformer.reusableInput(TransformerRoles.HIDDEN_STATES, 1, tokens, width));
             if (fill != null) {
                 hidden.writeColumns(fill, tokens, width - xWidth, width, xWidth);
             }
             int rows = conditioning.textRows();
-            add(TransformerRoles.ENCODER_HIDDEN_STATES, transformer.input(TransformerRoles.ENCODER_HIDDEN_STATES,
-                    conditioning.text(), 1, rows, conditioning.textWidth()));
-            add(TransformerRoles.POOLED_PROJECTIONS, transformer.input(TransformerRoles.POOLED_PROJECTIONS,
-                    conditioning.pooled(), 1, conditioning.pooled().length));
-            add(TransformerRoles.IMG_IDS, transformer.input(TransformerRoles.IMG_IDS,
-                    PositionIds.imageIds(grid.h(), grid.w()), tokens, 3));
-            add(TransformerRoles.TXT_IDS, transformer.input(TransformerRoles.TXT_IDS,
-                    PositionIds.textIds(rows), rows, 3));
-            add(TransformerRoles.GUIDANCE, transformer.input(TransformerRoles.GUIDANCE, new float[] {guidance}, 1));
-            timestep = add(TransformerRoles.TIMESTEP, transformer.input(TransformerRoles.TIMESTEP, 1));
+            add(TransformerRoles.ENCODER_HIDDEN_STATES, conditioning.text(), 1, rows, conditioning.textWidth());
+            add(TransformerRoles.POOLED_PROJECTIONS, conditioning.pooled(), 1, conditioning.pooled().length);
+            add(TransformerRoles.IMG_IDS, PositionIds.imageIds(grid.h(), grid.w()), tokens, 3);
+            add(TransformerRoles.TXT_IDS, PositionIds.textIds(rows), rows, 3);
+            add(TransformerRoles.GUIDANCE, new float[] {guidance}, 1);
+            timestep = add(TransformerRoles.TIMESTEP, transformer.reusableInput(TransformerRoles.TIMESTEP, 1));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -63,8 +60,13 @@ final class TransformerFeed implements AutoCloseable {
         return tensor;
     }
 
+    private void add(String role, float[] values, long... shape) {
+        // Taken first, then written: a write that fails still leaves the tensor in the feed, which close() gives back.
+        add(role, transformer.reusableInput(role, shape)).write(values);
+    }
+
     @Override
     public void close() {
-        feed.values().forEach(HostTensor::close);
+        feed.forEach(transformer::release);
     }
 }

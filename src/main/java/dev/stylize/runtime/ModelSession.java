@@ -35,6 +35,7 @@ public final class ModelSession implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder runNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
     private final InFlightCalls inFlight = new InFlightCalls();
+    private final InputBuffers reusable = new InputBuffers();
     /** Non-null only under {@link RuntimeConfig#simulateGpu()}: the GPU run this one stands for. */
     private final SimulatedGpu.Stage simulatedGpu;
 
@@ -111,6 +112,21 @@ public final class ModelSession implements AutoCloseable {
 
     public HostTensor inputIds(String role, long[] ids, long... shape) {
         return input(role, shape).writeInts(ids);
+    }
+
+    /**
+     * Like {@link #input(String, long...)}, but the tensor the role's last {@link #release} gave back when it has
+     * this shape ({@link InputBuffers}): its contents are then a previous run's, so the caller writes every
+     * element before the run.
+     */
+    public HostTensor reusableInput(String role, long... shape) {
+        HostTensor kept = reusable.take(role, inputDtype(role), shape);
+        return kept != null ? kept : input(role, shape);
+    }
+
+    /** Gives a tensor of {@link #reusableInput} back once no run reads it any more; the caller drops it. */
+    public void release(String role, HostTensor tensor) {
+        reusable.give(role, tensor);
     }
 
     /**
@@ -237,6 +253,7 @@ public final class ModelSession implements AutoCloseable {
      * Calling it again after such a timeout tries again.
      */
     boolean closeBy(long deadlineNanos) {
+        reusable.close();
         return inFlight.freeWhenIdle(deadlineNanos, () -> {
             try {
                 session.close();
