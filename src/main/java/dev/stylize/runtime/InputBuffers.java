@@ -8,7 +8,7 @@ import java.util.Map;
  * The last released input tensor of each role of one session, handed out again to the next run that asks for
  * the same dtype and shape. A fresh direct buffer of tens of MB (the transformer's text sequence: 1241 × 4096
  * floats, 20 MB) pays for its page faults on every job, and on the development VM the allocation took
- * 65–80 ms in about one job in three; a job at the shapes of the previous one allocates nothing. One idle
+ * 64–94 ms in about one job in four; a job at the shapes of the previous one allocates nothing. One idle
  * tensor per role bounds what is kept to one job's inputs.
  */
 final class InputBuffers implements AutoCloseable {
